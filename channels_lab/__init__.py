@@ -1,0 +1,31 @@
+"""Channels Lab's helpers, shared by the notebooks, the tests and the graders.
+
+- ``setup_django()``: the one call a notebook's first cell makes;
+- ``servers``: daphne and redis-server on free 127.0.0.1 ports, always stopped;
+- ``exercises``: the exercise metadata and ``check("ex01")``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .servers import DEMO_PROJECT, REPO_ROOT, run_daphne, run_redis
+
+__all__ = ["setup_django", "run_daphne", "run_redis", "REPO_ROOT", "DEMO_PROJECT"]
+
+
+def setup_django(settings: str = "demo_project.settings", **overrides: str) -> None:
+    """Make the demo project importable and configure Django, once per process.
+
+    ``overrides`` become environment variables read by the settings, for example
+    ``setup_django(REDIS_URL=server.url)``.
+    """
+    for path in (str(DEMO_PROJECT), str(REPO_ROOT)):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    os.environ.update(overrides)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    import django
+
+    django.setup()

@@ -1,0 +1,6 @@
+from django.shortcuts import render
+
+
+def index(request):
+    """The chat page: plain HTML and the browser's WebSocket API."""
+    return render(request, "chat/index.html")

@@ -1,0 +1,27 @@
+"""Shared fixtures: Django configured for the demo project, servers started once per module."""
+
+import pytest
+
+from channels_lab import run_daphne, setup_django
+
+setup_django(DEMO_DATABASE=":memory:")
+
+# The Origin header a browser sends for a page served from the demo's allowed host.
+DEMO_ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Give every test its own in-memory channel layer (each test has its own event loop)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_server():
+    """The demo project's whole ASGI application, served by a real daphne."""
+    with run_daphne(env={"DEMO_DATABASE": ":memory:"}) as server:
+        yield server
