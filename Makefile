@@ -40,6 +40,26 @@ notebooks: $(STAMP)
 demo: $(STAMP)
 	cd demo_project && ../$(PY) manage.py migrate --verbosity 0 && ../$(PY) -m daphne -b 127.0.0.1 -p 8000 demo_project.asgi:application
 
+# Learners: progress, hints, checks. TIMEOUT=seconds changes the per-exercise limit (default 30).
+status: $(STAMP)
+	@$(PY) -m channels_lab.cli status
+
+hint: $(STAMP)
+	@$(PY) -m channels_lab.cli hint $(EX)
+
+check: $(STAMP)
+	@$(PY) -m channels_lab.cli check $(EX)
+
+watch: $(STAMP)
+	@$(PY) -m channels_lab.cli watch
+
+# Instructors: one submission folder (same layout as exercises/), or a class of them.
+grade: $(STAMP)
+	@$(PY) -m channels_lab.cli grade $(SUBMISSION)
+
+grade-class: $(STAMP)
+	@$(PY) -m channels_lab.cli grade-class $(CLASS) --out $(or $(OUT),grades)
+
 # Maintainers: re-resolve requirements.in into requirements.lock in a throw-away venv.
 lock: | python-version
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -12,7 +12,7 @@ import sys
 
 from .servers import DEMO_PROJECT, REPO_ROOT, run_daphne, run_redis
 
-__all__ = ["setup_django", "run_daphne", "run_redis", "REPO_ROOT", "DEMO_PROJECT"]
+__all__ = ["setup_django", "check", "run_daphne", "run_redis", "REPO_ROOT", "DEMO_PROJECT"]
 
 
 def setup_django(settings: str = "demo_project.settings", **overrides: str) -> None:
@@ -29,3 +29,10 @@ def setup_django(settings: str = "demo_project.settings", **overrides: str) -> N
     import django
 
     django.setup()
+
+
+def check(exercise_id: str) -> None:
+    """Check your exercise from a notebook: ``check("ex01")`` prints each test, pass or fail, and hints."""
+    from .cli import check as run_check
+
+    run_check(exercise_id)

@@ -1,10 +1,18 @@
 """Shared fixtures: Django configured for the demo project, servers started once per module."""
 
+import os
+
 import pytest
 
 from channels_lab import run_daphne, setup_django
+from channels_lab.grading import SUBMISSION_ENV
 
 setup_django(DEMO_DATABASE=":memory:")
+
+# Graded exercise tests run only through the grader, which names the folder to grade
+# (tests/test_exercise_system.py runs them against exercises/ and solutions/).
+if SUBMISSION_ENV not in os.environ:
+    collect_ignore = ["exercises"]
 
 # The Origin header a browser sends for a page served from the demo's allowed host.
 DEMO_ORIGIN = (b"origin", b"http://127.0.0.1")

@@ -1,0 +1,202 @@
+"""Learner and instructor commands (the Makefile's status, hint, check, watch, grade, grade-class).
+
+    python -m channels_lab.cli status
+    python -m channels_lab.cli hint ex01
+    python -m channels_lab.cli check ex01 [--folder DIR]
+    python -m channels_lab.cli watch
+    python -m channels_lab.cli grade DIR
+    python -m channels_lab.cli grade-class DIR [--out grades]
+
+Common options: --timeout SECONDS per exercise (default 30), --jobs N runs at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import course
+from .grading import DEFAULT_TIMEOUT, ExerciseResult, grade
+
+MARKS = {"done": "✓", "not yet": "✗", "broken": "!"}
+
+
+def describe(result: ExerciseResult, hints: bool = True) -> str:
+    """A learner's view of one result: each test with pass or fail and why, then the hints if it failed."""
+    ex = result.exercise
+    lines = [f"{ex.id} · {ex.title}: {result.status} "
+             f"({result.passed}/{len(result.tests)} tests, {result.points:g}/{ex.points} points)"]
+    if result.broken:
+        lines.append(f"  ! {result.broken}")
+    for test in result.tests:
+        lines.append(f"  {'✓' if test.passed else '✗'} {test.description}")
+        if not test.passed:
+            lines.append(f"      {test.message}")
+    if result.status != "done" and hints:
+        lines += [f"Hint {n}: {hint}" for n, hint in enumerate(ex.hints, 1)]
+        lines.append(f"Edit exercises/{ex.file}, save it, then check again (or leave `make watch` running).")
+    return "\n".join(lines)
+
+
+def check(exercise_id: str, folder: Path = course.EXERCISES_DIR, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Run one exercise's tests against the learner's file and print what passed, what failed and why.
+
+    This is the check cell at the end of each notebook: ``check("ex01")``.
+    """
+    print(describe(grade(course.exercise(exercise_id), folder, timeout)))
+
+
+def grade_folder(folder: Path, timeout: float, jobs: int) -> list[ExerciseResult]:
+    """Every exercise graded against ``folder``, in course order."""
+    with ThreadPoolExecutor(jobs) as pool:
+        return list(pool.map(lambda ex: grade(ex, folder, timeout), course.exercises()))
+
+
+def status(folder: Path, timeout: float, jobs: int) -> str:
+    results = grade_folder(folder, timeout, jobs)
+    done = sum(r.status == "done" for r in results)
+    lines = [f"Progress: {done}/{len(results)} exercises done, "
+             f"{sum(r.points for r in results):g}/{sum(r.exercise.points for r in results)} points"]
+    for r in results:
+        note = f"  {r.broken}" if r.broken else ""
+        lines.append(f"  {MARKS[r.status]} {r.exercise.id}  {r.status:<8} {r.exercise.title}  "
+                     f"(notebooks/{r.exercise.notebook}.ipynb){note}")
+    upcoming = next((r for r in results if r.status != "done"), None)
+    if upcoming:
+        ex = upcoming.exercise
+        lines.append(f"Next: {ex.id} · {ex.title}. Read notebooks/{ex.notebook}.ipynb, "
+                     f"edit exercises/{ex.file}, then run: make check EX={ex.id}")
+    else:
+        lines.append("Every exercise is done. Well played!")
+    return "\n".join(lines)
+
+
+def hint(exercise_id: str) -> str:
+    ex = course.exercise(exercise_id)
+    lines = [f"{ex.id} · {ex.title} (taught in notebooks/{ex.notebook}.ipynb, file exercises/{ex.file})"]
+    lines += [f"Hint {n}: {text}" for n, text in enumerate(ex.hints, 1)]
+    return "\n".join(lines)
+
+
+def watch(folder: Path, timeout: float, interval: float = 0.5) -> None:
+    """Re-check an exercise each time its file is saved, until Ctrl-C."""
+    files = {ex.file: ex for ex in course.exercises()}
+    seen = {name: _mtime(folder / name) for name in files}
+    print(f"Watching {folder}/ — save an exercise file to check it; Ctrl-C to stop.", flush=True)
+    try:
+        while True:
+            time.sleep(interval)
+            for name, ex in files.items():
+                stamp = _mtime(folder / name)
+                if stamp != seen[name]:
+                    seen[name] = stamp
+                    print(f"\n--- {time.strftime('%H:%M:%S')} {name} saved", flush=True)
+                    print(describe(grade(ex, folder, timeout)), flush=True)
+    except KeyboardInterrupt:
+        print("\nStopped watching.")
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
+def grade_report(folder: Path, timeout: float, jobs: int) -> tuple[str, list[ExerciseResult]]:
+    """An instructor's table for one submission: points per exercise, reasons, total."""
+    results = grade_folder(folder, timeout, jobs)
+    lines = [f"Grading {folder}"]
+    for r in results:
+        reason = f"  {r.broken}" if r.broken else ""
+        lines.append(f"  {r.exercise.id}  {r.points:>5g}/{r.exercise.points:<3} "
+                     f"{r.passed}/{len(r.tests)} tests{reason}")
+    total = sum(r.points for r in results)
+    lines.append(f"  total {total:g}/{sum(r.exercise.points for r in results)}")
+    return "\n".join(lines), results
+
+
+def feedback(student: str, results: list[ExerciseResult]) -> str:
+    """One student's feedback file: every exercise's points, each failed test with its message."""
+    total = sum(r.points for r in results)
+    lines = [f"# Feedback for {student}", "",
+             f"Total: {total:g} / {sum(r.exercise.points for r in results)} points", ""]
+    for r in results:
+        lines.append(f"## {r.exercise.id} · {r.exercise.title}: {r.points:g} / {r.exercise.points}")
+        if r.broken:
+            lines.append(f"- {r.broken}")
+        for test in r.failures:
+            lines.append(f"- failed: {test.description}: {test.message}")
+        if r.status == "done":
+            lines.append("- all tests passed")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def grade_class(class_folder: Path, out: Path, timeout: float, jobs: int) -> Path:
+    """Grade every student subfolder; write grades.csv and feedback/<student>.md under ``out``."""
+    students = sorted(p for p in class_folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    exercises = course.exercises()
+    pairs = [(s, ex) for s in students for ex in exercises]
+    with ThreadPoolExecutor(jobs) as pool:
+        graded = list(pool.map(lambda pair: grade(pair[1], pair[0], timeout), pairs))
+    by_student = {s.name: graded[i * len(exercises):(i + 1) * len(exercises)] for i, s in enumerate(students)}
+    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    with (out / "grades.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", *(ex.id for ex in exercises), "total"])
+        for student, results in by_student.items():
+            writer.writerow([student, *(f"{r.points:g}" for r in results), f"{sum(r.points for r in results):g}"])
+            (out / "feedback" / f"{student}.md").write_text(feedback(student, results), encoding="utf-8")
+            broken = [r.broken for r in results if r.broken]
+            print(f"{student}: {sum(r.points for r in results):g} points" + (f" ({'; '.join(broken)})" if broken else ""))
+    return out / "grades.csv"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="channels_lab.cli", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["status", "hint", "check", "watch", "grade", "grade-class"])
+    parser.add_argument("target", nargs="?", help="an exercise id (hint, check) or a folder (grade, grade-class)")
+    parser.add_argument("--folder", type=Path, default=course.EXERCISES_DIR, help="the learner's folder (default exercises/)")
+    parser.add_argument("--out", type=Path, default=Path("grades"), help="where grade-class writes (default grades/)")
+    parser.add_argument("--timeout", type=float, default=float(os.environ.get("TIMEOUT") or DEFAULT_TIMEOUT))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args(argv)
+    needs_target = {"hint": "an exercise id, as in: make hint EX=ex01", "check": "an exercise id, as in: make check EX=ex01",
+                    "grade": "a submission folder, as in: make grade SUBMISSION=path/to/folder",
+                    "grade-class": "a class folder, as in: make grade-class CLASS=path/to/class"}
+    if args.command in needs_target and not args.target:
+        parser.error(f"{args.command} needs {needs_target[args.command]}")
+    try:
+        if args.command == "status":
+            print(status(args.folder, args.timeout, args.jobs))
+        elif args.command == "hint":
+            print(hint(args.target))
+        elif args.command == "check":
+            result = grade(course.exercise(args.target), args.folder, args.timeout)
+            print(describe(result))
+            return 0 if result.status == "done" else 1
+        elif args.command == "watch":
+            watch(args.folder, args.timeout)
+        elif args.command in ("grade", "grade-class"):
+            folder = Path(args.target)
+            if not folder.is_dir():
+                parser.error(f"{folder} is not a folder")
+            if args.command == "grade":
+                print(grade_report(folder, args.timeout, args.jobs)[0])
+            else:
+                print(f"wrote {grade_class(folder, args.out, args.timeout, args.jobs)} and {args.out / 'feedback'}/")
+    except KeyError as error:
+        print(error.args[0], file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

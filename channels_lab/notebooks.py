@@ -1,0 +1,80 @@
+"""Notebooks are authored as jupytext percent scripts (``notebooks/NN_name.py``) paired with ``.ipynb``.
+
+    python -m channels_lab.notebooks execute [NAME ...]   # re-run in fresh kernels, save outputs
+    python -m channels_lab.notebooks check                # every pair in sync, executed 1..n
+
+``make notebooks`` calls ``execute``; ``make test`` runs the ``.ipynb`` files
+under strict nbval and checks the pairs (tests/test_notebooks.py).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+from .servers import REPO_ROOT
+
+NOTEBOOKS = REPO_ROOT / "notebooks"
+FORMATS = "ipynb,py:percent"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def scripts(names=()) -> list[Path]:
+    """The paired ``.py`` scripts, all of them or those whose stem starts with one of ``names``."""
+    found = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    return [p for p in found if not names or any(p.stem.startswith(n) for n in names)]
+
+
+def execute(script: Path, timeout: int = 120) -> float:
+    """Run ``script`` top to bottom in a fresh kernel and write its ``.ipynb``; return seconds taken."""
+    notebook = jupytext.read(script)
+    notebook.metadata["jupytext"] = {"formats": FORMATS}
+    notebook.metadata["kernelspec"] = KERNELSPEC
+    started = time.monotonic()
+    NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", record_timing=False,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    ).execute()
+    seconds = time.monotonic() - started
+    nbformat.write(notebook, script.with_suffix(".ipynb"))
+    return seconds
+
+
+def out_of_sync(script: Path) -> list[str]:
+    """What differs between ``script`` and its ``.ipynb`` (empty when they agree)."""
+    ipynb = script.with_suffix(".ipynb")
+    if not ipynb.exists():
+        return [f"{ipynb.name} is missing: run make notebooks"]
+    text_cells = [(c.cell_type, c.source) for c in jupytext.read(script).cells]
+    saved = nbformat.read(ipynb, as_version=4)
+    saved_cells = [(c.cell_type, c.source) for c in saved.cells]
+    problems = []
+    if text_cells != saved_cells:
+        problems.append(f"{ipynb.name} does not match {script.name}: run make notebooks NB={script.stem[:2]}")
+    counts = [c.get("execution_count") for c in saved.cells if c.cell_type == "code"]
+    if counts != list(range(1, len(counts) + 1)):
+        problems.append(f"{ipynb.name} was not executed top to bottom in one fresh kernel")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    command, names = (argv[0] if argv else "check"), argv[1:]
+    if command == "execute":
+        for script in scripts(names):
+            print(f"{script.name}: executed in {execute(script):.1f} s", flush=True)
+        return 0
+    if command == "check":
+        problems = [p for script in scripts(names) for p in out_of_sync(script)]
+        print("\n".join(problems) or "all notebooks in sync")
+        return 1 if problems else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

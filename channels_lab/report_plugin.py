@@ -1,0 +1,56 @@
+"""A pytest plugin the grader loads into each isolated run: writes every test's outcome as JSON.
+
+    pytest -p channels_lab.report_plugin --report-json results.json tests/exercises/test_x.py
+"""
+
+import json
+
+MAX_MESSAGE = 400
+_tests: dict[str, dict] = {}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--report-json", help="write each test's outcome to this file as JSON")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    for item in items:
+        doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
+        description = doc[0] if doc else item.originalname.removeprefix("test_").replace("_", " ")
+        if hasattr(item, "callspec"):
+            description += f" [{item.callspec.id}]"
+        _tests[item.nodeid] = {
+            "name": item.name,
+            "description": description,
+            "outcome": "passed",
+            "phase": "",
+            "message": "",
+        }
+
+
+def _message(report) -> str:
+    """The first line of what went wrong: the assertion message or the exception."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = (crash.message if crash else str(report.longrepr)).strip()
+    return (text.splitlines()[0] if text else "failed")[:MAX_MESSAGE]
+
+
+def pytest_runtest_logreport(report):
+    test = _tests.get(report.nodeid)
+    if test is not None and report.failed and test["outcome"] == "passed":
+        test.update(outcome="failed", phase=report.when, message=_message(report))
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _tests[report.nodeid or "collection"] = {
+            "name": "collection", "description": "the test file loads", "outcome": "failed",
+            "phase": "collect", "message": _message(report),
+        }
+
+
+def pytest_sessionfinish(session):
+    path = session.config.getoption("report_json")
+    if path:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(list(_tests.values()), out)

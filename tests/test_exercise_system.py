@@ -1,0 +1,112 @@
+"""The exercise system: course.toml is consistent, every exercise fails as shipped and passes
+when solved (checked per exercise), and broken submissions never stop the grader."""
+
+import csv
+import re
+import shutil
+
+import pytest
+
+from channels_lab import course
+from channels_lab.cli import grade_class, status
+from channels_lab.grading import grade
+
+EXERCISES = course.exercises()
+IDS = [ex.id for ex in EXERCISES]
+
+
+def test_course_file_is_consistent():
+    notebook_ids = [nb.id for nb in course.notebooks()]
+    assert IDS == [f"ex{n:02d}" for n in range(1, len(IDS) + 1)], "exercise ids must be ex01, ex02, ... in order"
+    for ex in EXERCISES:
+        assert ex.notebook in notebook_ids, f"{ex.id} names unknown notebook {ex.notebook}"
+        assert (course.EXERCISES_DIR / ex.file).exists(), f"exercises/{ex.file} is missing"
+        assert (course.SOLUTIONS_DIR / ex.file).exists(), f"solutions/{ex.file} is missing"
+        assert ex.tests.exists(), f"{ex.tests} is missing"
+        assert ex.hints and ex.points > 0, f"{ex.id} needs hints and points"
+    stems = {p.name for p in course.EXERCISES_DIR.glob("*.py")}
+    assert stems == {ex.file for ex in EXERCISES}, "every file in exercises/ must be listed in course.toml"
+    assert stems == {p.name for p in course.SOLUTIONS_DIR.glob("*.py")}
+
+
+@pytest.mark.parametrize("notebook", course.notebooks(), ids=lambda nb: nb.id)
+def test_each_notebook_ends_by_checking_its_exercises(notebook):
+    script = notebook.path.with_suffix(".py")
+    assert script.exists(), f"{script} is missing"
+    checks = re.findall(r'check\("(ex\d+)"\)', script.read_text(encoding="utf-8"))
+    assert checks == [ex.id for ex in EXERCISES if ex.notebook == notebook.id]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_solution_passes_every_test(exercise):
+    result = grade(exercise, course.SOLUTIONS_DIR)
+    assert result.status == "done", [(t.description, t.message) for t in result.failures] or result.broken
+    assert result.points == exercise.points
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_stub_fails_every_test_without_being_broken(exercise):
+    result = grade(exercise, course.EXERCISES_DIR)
+    assert not result.broken, result.broken
+    passing = [t.description for t in result.tests if t.passed]
+    assert result.tests and not passing, f"these tests pass on the unsolved stub: {passing}"
+    assert result.points == 0
+
+
+EX01 = course.exercise("ex01")
+BROKEN_SUBMISSIONS = {
+    "syntax error": ("def accept_key(key)\n    return key\n", "syntax error on line 1"),
+    "import error": ("import no_such_module\n", "ModuleNotFoundError"),
+    "exception at import": ("raise RuntimeError('boom')\n", "RuntimeError: boom"),
+    "sys.exit at import": ("import sys\nsys.exit(3)\n", "SystemExit: 3"),
+    "endless loop": ("def accept_key(key):\n    while True:\n        pass\n", "stopped after 6 s"),
+    "await never answered": (
+        "import asyncio\ndef accept_key(key):\n    return asyncio.run(asyncio.Event().wait())\n",
+        "stopped after 6 s",
+    ),
+    "megabytes of printing": (
+        "def accept_key(key):\n    for _ in range(200_000):\n        print('x' * 100)\n", "more than 8 MiB of output",
+    ),
+    "missing file": (None, "ex01_accept_key.py is missing"),
+}
+
+
+@pytest.mark.parametrize("source, reason", BROKEN_SUBMISSIONS.values(), ids=BROKEN_SUBMISSIONS.keys())
+def test_broken_submission_scores_zero_with_a_one_line_reason(tmp_path, source, reason):
+    if source is not None:
+        (tmp_path / EX01.file).write_text(source)
+    result = grade(EX01, tmp_path, timeout=6)
+    assert result.points == 0 and result.status == "broken"
+    assert result.broken.startswith("ex01: ") and reason in result.broken, result.broken
+    assert "\n" not in result.broken
+
+
+def test_plausible_wrong_answer_fails_with_expected_and_got(tmp_path):
+    wrong = "import hashlib\ndef accept_key(key):\n    return hashlib.sha1((key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').encode()).hexdigest()\n"
+    (tmp_path / EX01.file).write_text(wrong)
+    result = grade(EX01, tmp_path)
+    assert result.status == "not yet" and result.passed == 0
+    assert "expected 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=', got 'b37a4f2c" in result.failures[0].message
+
+
+def test_class_grading_writes_csv_and_feedback_and_survives_bad_students(tmp_path):
+    roster = tmp_path / "class"
+    shutil.copytree(course.SOLUTIONS_DIR, roster / "alice")
+    shutil.copytree(course.EXERCISES_DIR, roster / "bob")
+    (roster / "carol").mkdir()
+    (roster / "carol" / EX01.file).write_text("while True:\n    pass\n")
+    out = grade_class(roster, tmp_path / "grades", timeout=6, jobs=2)
+    rows = list(csv.DictReader(out.open()))
+    total = str(sum(ex.points for ex in EXERCISES))
+    assert [(r["student"], r["total"]) for r in rows] == [("alice", total), ("bob", "0"), ("carol", "0")]
+    carol = (tmp_path / "grades" / "feedback" / "carol.md").read_text()
+    assert "ex01: stopped after 6 s" in carol
+    bob = (tmp_path / "grades" / "feedback" / "bob.md").read_text()
+    assert "failed: The RFC 6455 sample key gives the RFC's answer: NotImplementedError" in bob
+
+
+def test_status_names_the_next_exercise_and_its_notebook():
+    report = status(course.EXERCISES_DIR, timeout=30, jobs=2)
+    first = EXERCISES[0]
+    assert f"Next: {first.id}" in report and f"notebooks/{first.notebook}.ipynb" in report
+    assert report.startswith(f"Progress: 0/{len(EXERCISES)} exercises done")
