@@ -1,0 +1,24 @@
+"""Every notebook is a jupytext pair in sync, executed top to bottom; nbval (in `make test`) replays it."""
+
+import pytest
+
+from channels_lab import course
+from channels_lab.notebooks import NOTEBOOKS, out_of_sync, scripts
+
+
+@pytest.mark.parametrize("script", scripts(), ids=lambda p: p.stem)
+def test_pair_in_sync_and_executed_in_order(script):
+    assert out_of_sync(script) == []
+
+
+def test_every_notebook_is_on_the_course_map_and_back():
+    on_disk = {p.stem for p in scripts()}
+    in_course = {nb.id for nb in course.notebooks()}
+    assert on_disk == in_course
+    assert not [p.name for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in on_disk], "an .ipynb without its .py"
+
+
+def test_sanitize_file_covers_ports_channels_addresses_and_durations():
+    text = (NOTEBOOKS / "sanitize.cfg").read_text()
+    for section in ("[ports]", "[channel-names]", "[addresses]", "[durations]"):
+        assert section in text
