@@ -47,16 +47,27 @@ DATABASES = {
     }
 }
 
+# How many messages a channel may hold before the layer refuses (send) or drops (group_send) more.
+# Notebook 12 measures what the default of 100 loses under a burst.
+CHANNEL_CAPACITY = int(os.environ.get("CHANNEL_CAPACITY", "100"))
+
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                # socket_timeout None: redis-py 8 defaults to 5 s, which kills idle consumers
+                # (channels_redis issue 422); notebook 07 shows it.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "capacity": CHANNEL_CAPACITY,
+            },
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
