@@ -29,7 +29,9 @@ $(STAMP): requirements.lock | python-version
 
 # Learners: JupyterLab on 127.0.0.1, opened on the first notebook; it prints its URL with the token.
 lab: $(STAMP)
-	cd notebooks && ../$(PY) -m jupyter lab 00_start_here.ipynb --ip=127.0.0.1 --ServerApp.root_dir=.. $(JUPYTER_ROOT_FLAG)
+	@echo "Starting JupyterLab. Open the http://127.0.0.1:...?token=... URL it prints; the first notebook is"
+	@echo "notebooks/00_start_here.ipynb (also at /lab/tree/notebooks/00_start_here.ipynb). Ctrl-C twice stops it."
+	$(PY) -m jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --ServerApp.root_dir=. $(JUPYTER_ROOT_FLAG)
 
 test: $(STAMP)
 	$(PY) -m pytest
