@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JUPYTER_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test notebooks demo lock status hint check watch grade grade-class bench clean python-version
+.PHONY: help lab test notebooks demo lock status hint check watch grade grade-class bench bench-grading clean python-version
 
 help:
 	@echo "make lab        set up and open JupyterLab on the first notebook"
@@ -61,6 +61,10 @@ grade: $(STAMP)
 
 grade-class: $(STAMP)
 	@$(PY) -m channels_lab.cli grade-class $(CLASS) --out $(or $(OUT),grades)
+
+# Instructors and maintainers: how long grading a class of 30 takes on this machine.
+bench-grading: $(STAMP)
+	$(PY) -m benchmarks.grading
 
 # Maintainers: re-resolve requirements.in into requirements.lock in a throw-away venv.
 lock: | python-version

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -94,12 +93,6 @@ def _syntax_error(path: Path) -> str:
     return ""
 
 
-def _limit_output():
-    """In the child: a new process group (so a timeout kills everything) and a cap on file size."""
-    os.setsid()
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
-
-
 def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT) -> ExerciseResult:
     """Run ``exercise``'s tests against ``folder/exercise.file`` in an isolated pytest process."""
     folder = Path(folder).resolve()
@@ -116,12 +109,12 @@ def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT) ->
         command = [
             sys.executable, "-m", "pytest", str(exercise.tests), "-q", "-o", "addopts=",
             "-p", "no:cacheprovider", "-p", "channels_lab.report_plugin", "--report-json", str(report),
-            "--timeout=0", "--show-capture=no", "--rootdir", str(REPO_ROOT),
+            "--output-limit", str(OUTPUT_LIMIT), "--timeout=0", "--show-capture=no", "--rootdir", str(REPO_ROOT),
         ]
         env = {**os.environ, SUBMISSION_ENV: str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
         with output.open("wb") as sink:
             process = subprocess.Popen(command, cwd=scratch, env=env, stdin=subprocess.DEVNULL,
-                                       stdout=sink, stderr=subprocess.STDOUT, preexec_fn=_limit_output)
+                                       stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:

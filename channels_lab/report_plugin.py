@@ -4,6 +4,7 @@
 """
 
 import json
+import resource
 
 MAX_MESSAGE = 400
 _tests: dict[str, dict] = {}
@@ -11,6 +12,13 @@ _tests: dict[str, dict] = {}
 
 def pytest_addoption(parser):
     parser.addoption("--report-json", help="write each test's outcome to this file as JSON")
+    parser.addoption("--output-limit", type=int, help="cap in bytes on any file this run writes (its output)")
+
+
+def pytest_configure(config):
+    limit = config.getoption("output_limit")
+    if limit:  # a flood of printing then fails with "File too large" instead of filling the disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class Server:
     host: str
     port: int
     scheme: str = "http"
-    _output: list[str] = field(default_factory=list, repr=False)
+    _output: deque = field(default_factory=lambda: deque(maxlen=5000), repr=False)
 
     @property
     def url(self) -> str:
@@ -61,20 +62,26 @@ class Server:
 
     @property
     def output(self) -> str:
-        """Everything the process has written to stdout and stderr so far."""
+        """What the process has written to stdout and stderr (its last 5000 lines)."""
         return "".join(self._output)
 
     def stop(self) -> None:
         _stop(self.process)
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: ask Linux to SIGTERM us when our parent dies."""
-    if sys.platform.startswith("linux"):
-        import ctypes
+if sys.platform.startswith("linux"):
+    import ctypes
 
+    _prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl  # loaded here: the child must not load libraries
+else:
+    _prctl = None
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to SIGTERM it when the thread that started it ends."""
+    if _prctl is not None:
         PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -111,7 +118,7 @@ def _spawn(name: str, command: list[str], *, cwd: Path, env: dict | None) -> Ser
     return server
 
 
-def _drain(process: subprocess.Popen, sink: list[str]) -> None:
+def _drain(process: subprocess.Popen, sink: deque) -> None:
     for line in process.stdout:
         sink.append(line)
 
@@ -154,13 +161,15 @@ def run_daphne(
     env: dict[str, str] | None = None,
     args: tuple[str, ...] = (),
     timeout: float = START_TIMEOUT,
+    port: int = 0,
 ):
     """Serve an ASGI application with daphne on a free 127.0.0.1 port for the ``with`` block.
 
     ``env`` adds environment variables (for example ``REDIS_URL``); ``args`` adds
-    daphne options such as ``("--websocket_timeout", "5")``.
+    daphne options such as ``("--websocket_timeout", "5")``; ``port`` asks for a given
+    port instead of a free one (to restart a server where its clients expect it).
     """
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", *args, application]
+    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *args, application]
     server = _spawn("daphne", command, cwd=DEMO_PROJECT, env={**django_env(), **(env or {})})
     listening = re.compile(r"Listening on TCP address [\d.]+:(\d+)")
 
