@@ -34,7 +34,7 @@ def describe(result: ExerciseResult, hints: bool = True) -> str:
     if result.broken:
         lines.append(f"  ! {result.broken}")
     for test in result.tests:
-        lines.append(f"  {'✓' if test.passed else '✗'} {test.description}")
+        lines.append(f"  {'✓' if test.passed else '–' if test.skipped else '✗'} {test.description}")
         if not test.passed:
             lines.append(f"      {test.message}")
     if result.status != "done" and hints:

@@ -19,6 +19,7 @@ EXERCISE_TESTS_DIR = REPO_ROOT / "tests" / "exercises"
 class Notebook:
     id: str
     question: str
+    needs: tuple[str, ...] = ()  # services its cells start: "redis", "chromium"
 
     @property
     def path(self) -> Path:
@@ -48,7 +49,7 @@ def _load() -> dict:
 
 def notebooks() -> list[Notebook]:
     """Every notebook, in reading order."""
-    return [Notebook(**entry) for entry in _load()["notebooks"]]
+    return [Notebook(**{**entry, "needs": tuple(entry.get("needs", ()))}) for entry in _load()["notebooks"]]
 
 
 def exercises() -> list[Exercise]:

@@ -51,6 +51,7 @@ class TestOutcome:
     description: str
     passed: bool
     message: str = ""
+    skipped: bool = False  # a service (redis-server, Chromium) is missing here
 
 
 @dataclass
@@ -137,8 +138,8 @@ def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT) ->
             result.broken = f"{exercise.id}: the tests stopped early (exit status {process.returncode}): {last[:200]}"
             return result
         for test in json.loads(report.read_text(encoding="utf-8")):
-            result.tests.append(TestOutcome(test["name"], test["description"],
-                                            test["outcome"] == "passed", test["message"]))
+            result.tests.append(TestOutcome(test["name"], test["description"], test["outcome"] == "passed",
+                                            test["message"], skipped=test["outcome"] == "skipped"))
     import_errors = [t.message for t in result.failures if "could not import" in t.message]
     if import_errors and len(import_errors) == len(result.tests):
         result.broken = f"{exercise.id}: {import_errors[0].split('SubmissionImportError: ')[-1]}"

@@ -45,8 +45,13 @@ def _message(report) -> str:
 
 def pytest_runtest_logreport(report):
     test = _tests.get(report.nodeid)
-    if test is not None and report.failed and test["outcome"] == "passed":
+    if test is None or test["outcome"] != "passed":
+        return
+    if report.failed:
         test.update(outcome="failed", phase=report.when, message=_message(report))
+    elif report.skipped:  # a service this machine lacks: not passed, and the learner is told why
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        test.update(outcome="skipped", phase=report.when, message=reason.removeprefix("Skipped: ")[:MAX_MESSAGE])
 
 
 def pytest_collectreport(report):
