@@ -66,6 +66,11 @@ grade-class: $(STAMP)
 bench-grading: $(STAMP)
 	$(PY) -m benchmarks.grading
 
+# Maintainers: what each server and layer costs, then the load test (a few minutes, 127.0.0.1 only).
+# ARGS="--runs 3" keeps the median of three runs; ARGS=--quick is the notebook's small run.
+bench: $(STAMP)
+	$(PY) -m benchmarks.bench $(ARGS)
+
 # Maintainers: re-resolve requirements.in into requirements.lock in a throw-away venv.
 lock: | python-version
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -109,7 +109,7 @@ def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT) ->
         report, output = Path(scratch) / "report.json", Path(scratch) / "output.txt"
         command = [
             sys.executable, "-m", "pytest", str(exercise.tests), "-q", "-o", "addopts=",
-            "-p", "no:cacheprovider", "-p", "channels_lab.report_plugin", "--report-json", str(report),
+            "-p", "no:cacheprovider", "-p", "no:nbval", "-p", "channels_lab.report_plugin", "--report-json", str(report),
             "--output-limit", str(OUTPUT_LIMIT), "--timeout=0", "--show-capture=no", "--rootdir", str(REPO_ROOT),
         ]
         env = {**os.environ, SUBMISSION_ENV: str(folder), "PYTHONDONTWRITEBYTECODE": "1"}

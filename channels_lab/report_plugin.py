@@ -30,9 +30,9 @@ def pytest_collection_modifyitems(session, config, items):
         _tests[item.nodeid] = {
             "name": item.name,
             "description": description,
-            "outcome": "passed",
+            "outcome": "not run",
             "phase": "",
-            "message": "",
+            "message": "did not run: the test run stopped before it",
         }
 
 
@@ -45,10 +45,12 @@ def _message(report) -> str:
 
 def pytest_runtest_logreport(report):
     test = _tests.get(report.nodeid)
-    if test is None or test["outcome"] != "passed":
+    if test is None or test["outcome"] in ("failed", "skipped"):
         return
     if report.failed:
         test.update(outcome="failed", phase=report.when, message=_message(report))
+    elif report.passed and report.when == "call":
+        test.update(outcome="passed", message="")
     elif report.skipped:  # a service this machine lacks: not passed, and the learner is told why
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         test.update(outcome="skipped", phase=report.when, message=reason.removeprefix("Skipped: ")[:MAX_MESSAGE])

@@ -22,3 +22,10 @@ def test_sanitize_file_covers_ports_channels_addresses_and_durations():
     text = (NOTEBOOKS / "sanitize.cfg").read_text()
     for section in ("[ports]", "[channel-names]", "[addresses]", "[durations]"):
         assert section in text
+
+
+def test_readme_lists_every_notebook_in_order():
+    readme = (NOTEBOOKS.parent / "README.md").read_text(encoding="utf-8")
+    positions = [readme.find(f"| `{nb.id}` |") for nb in course.notebooks()]
+    assert -1 not in positions, "README's notebook table misses a notebook of course.toml"
+    assert positions == sorted(positions), "README's notebook table is not in course order"

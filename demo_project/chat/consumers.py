@@ -3,12 +3,15 @@
 - ``ChatConsumer``: echoes every frame (the origin article's first consumer);
 - ``ChatGroupConsumer``: everyone connected to ``/ws/group/`` hears everyone (group ``f1``);
 - ``CommandConsumer``: a small JSON command protocol that answers bad input with an error;
-- ``RoomConsumer``: an async chat room per URL, used by the chat page at ``/``.
+- ``RoomConsumer``: an async chat room per URL, used by the chat page at ``/``;
+- ``ShoutWorker``: a background worker reached through ``ChannelNameRouter`` (notebook 07);
+- ``MembersRoomConsumer``: a room that refuses anonymous users with close code 4401 (notebook 09).
 """
 
 import json
 
 from asgiref.sync import async_to_sync
+from channels.consumer import AsyncConsumer
 from channels.generic.websocket import (
     AsyncJsonWebsocketConsumer,
     JsonWebsocketConsumer,
@@ -30,6 +33,8 @@ def decode_json_frame(text_data=None, bytes_data=None):
         content = json.loads(text_data)
     except json.JSONDecodeError as error:
         raise BadClientMessage(f"malformed JSON: {error}") from None
+    except RecursionError:  # json.loads("[" * 100_000) raises this, not JSONDecodeError
+        raise BadClientMessage("malformed JSON: nested too deeply") from None
     if not isinstance(content, dict):
         raise BadClientMessage("expected a JSON object such as {\"action\": \"ping\"}")
     return content
@@ -130,3 +135,49 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if user is not None and user.is_authenticated:
             return user.get_username()
         return "anonymous"
+
+
+# ---- notebooks 07 and 09: a background worker and a members-only room ----
+
+# Close code for "log in first": 4000–4999 are free for applications (RFC 6455, 7.4.2).
+LOGIN_REQUIRED = 4401
+
+
+class ShoutWorker(AsyncConsumer):
+    """A background worker on channel ``shouter`` (``manage.py runworker shouter``).
+
+    ``{"type": "shout", "room": "lobby", "message": "hi"}`` sent to the channel reaches
+    the room as ``HI``, from user ``worker``.
+    """
+
+    async def shout(self, event):
+        await self.channel_layer.group_send(
+            f"room.{event['room']}",
+            {"type": "chat.message", "message": event["message"].upper(), "user": "worker"},
+        )
+
+
+class MembersRoomConsumer(RoomConsumer):
+    """A room for logged-in users only (``/ws/members/<room>/``).
+
+    Anonymous clients are accepted just long enough to hear why, then closed with 4401,
+    a code the page can show; refusing before ``accept()`` would give only an HTTP 403.
+    """
+
+    group_name = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.accept()
+            await self.send_json({"type": "error", "error": "log in to join this room"})
+            await self.close(code=LOGIN_REQUIRED)
+            return
+        self.room = self.scope["url_route"]["kwargs"]["room"]
+        self.group_name = f"members.{self.room}"
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.group_name is not None:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)

@@ -1,5 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from chat import views
 
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("accounts/", include("chat.urls")),
+]

@@ -1,0 +1,36 @@
+"""ex05 — Route WebSocket URLs to a consumer, with captured values (notebooks/03_routing.ipynb).
+
+Write ``build_router()`` returning a ``channels.routing.URLRouter`` that sends each of these
+paths to ``WhereAmI.as_asgi()`` (given below), so that ``scope["url_route"]["kwargs"]`` holds:
+
+    /ws/rooms/<room>/                    {"room": "lobby"}       room: letters, digits, - and _ (a slug)
+    /ws/users/<user_id>/                 {"user_id": 42}         an int, not "42"; /ws/users/abc/ must not match
+    /ws/archive/<year>/<month>/          {"year": "2026", "month": "03"}
+                                         with re_path(): exactly 4 digits, then exactly 2 digits
+    /ws/teams/<team>/channels/<channel>/ {"team": "core", "channel": "general"}
+                                         with a nested URLRouter: the outer one captures team,
+                                         an inner one captures channel
+
+Any other path must find no route.
+
+Check your work:  make check EX=ex05   (or check("ex05") at the end of the notebook)
+Stuck?            make hint EX=ex05
+"""
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.routing import URLRouter
+from django.urls import path, re_path  # noqa: F401 - you will need both
+
+
+class WhereAmI(AsyncJsonWebsocketConsumer):
+    """Accepts, then sends back what the router captured: {"args": [...], "kwargs": {...}}."""
+
+    async def connect(self):
+        await self.accept()
+        route = self.scope["url_route"]
+        await self.send_json({"args": list(route["args"]), "kwargs": route["kwargs"]})
+
+
+def build_router() -> URLRouter:
+    """The URLRouter described above."""
+    raise NotImplementedError("ex05 is not solved yet: write build_router() in exercises/ex05_url_routes.py")

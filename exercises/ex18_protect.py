@@ -1,0 +1,21 @@
+"""ex18 — Protect a WebSocket app: origins and sessions (notebooks/09_auth_and_origins.ipynb).
+
+Write ``protect(inner)``: it wraps the ASGI application ``inner`` (a URLRouter of consumers)
+so that
+
+- a connection whose ``Origin`` header names a host outside ``settings.ALLOWED_HOSTS``
+  (``127.0.0.1`` and ``localhost`` in the demo), or that sends no ``Origin`` at all, is
+  refused before ``inner`` sees it (cross-site WebSocket hijacking);
+- ``inner`` finds the user of the session cookie in ``scope["user"]`` (an ``AnonymousUser``
+  without one).
+
+Use the wrappers Channels provides; do not write your own header parsing.
+
+Check your work:  make check EX=ex18   (or check("ex18") at the end of the notebook)
+Stuck?            make hint EX=ex18
+"""
+
+
+def protect(inner):
+    """Return ``inner`` wrapped with an origin check and session authentication."""
+    raise NotImplementedError("ex18 is not solved yet: write protect() in exercises/ex18_protect.py")

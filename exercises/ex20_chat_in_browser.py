@@ -1,0 +1,21 @@
+"""ex20 — Two pages, one room, driven by Playwright (notebooks/10_browser.ipynb).
+
+Write ``say_in_room(browser, base_url, room, text)``, an async function that uses a running
+Playwright ``browser`` (headless Chromium) and the demo project served at ``base_url``:
+
+1. open the demo's chat page, ``f"{base_url}/?room={room}"``, in two new pages;
+2. wait until both pages are connected (the page shows its socket's state in ``#state``);
+3. send ``text`` from the first page through its form (input ``#message``, then Enter);
+4. wait until the second page's log (``#log``, one ``<p>`` per line) shows the message;
+5. close both pages, and return the second page's log lines as a list of str.
+
+The tests' server accepts each WebSocket half a second late, as a slow network might.
+
+Check your work:  make check EX=ex20   (or check("ex20") at the end of the notebook)
+Stuck?            make hint EX=ex20
+"""
+
+
+async def say_in_room(browser, base_url: str, room: str, text: str) -> list[str]:
+    """Send ``text`` from one chat page in ``room`` and return the log lines another page shows."""
+    raise NotImplementedError("ex20 is not solved yet: write say_in_room() in exercises/ex20_chat_in_browser.py")

@@ -1,0 +1,313 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Why does Django need ASGI for WebSockets?
+#
+# For most of its life Django spoke **WSGI**: the server calls your application once per HTTP
+# request, and the application returns one response. A WebSocket is not one request and one
+# response; it is a connection that stays open for minutes or hours with messages going both
+# ways at any moment. **ASGI** (Asynchronous Server Gateway Interface) is the interface that can
+# describe that, and it is what daphne, Channels and Django's `asgi.py` speak.
+#
+# The origin article says it in one sentence. Here we see the difference run.
+
+# %%
+from channels.testing import HttpCommunicator, WebsocketCommunicator
+
+from channels_lab import check, run_daphne, setup_django
+
+setup_django()
+
+
+def wsgi_hello(environ, start_response):
+    """WSGI: called once per request, returns the whole response."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"hello from WSGI"]
+
+
+async def asgi_hello(scope, receive, send):
+    """ASGI: a coroutine that receives events and sends events, as many as the protocol needs."""
+    await receive()  # {"type": "http.request", ...}
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"hello from ASGI"})
+
+
+from wsgiref.util import setup_testing_defaults
+
+environ = {}
+setup_testing_defaults(environ)
+print("WSGI:", wsgi_hello(environ, lambda status, headers: None))
+
+response = await HttpCommunicator(asgi_hello, "GET", "/").get_response()
+print("ASGI:", response["status"], response["body"])
+
+# %% [markdown]
+# Both answer one HTTP request. The WSGI callable *returns* its answer and is gone. The ASGI one
+# is a coroutine holding `receive` and `send`: nothing forces it to stop after one response.
+
+# %% [markdown]
+# ## A WebSocket needs `101`, and WSGI cannot send it
+#
+# To accept a WebSocket the server answers `101 Switching Protocols` with `Upgrade` and
+# `Connection` headers, then keeps the socket. PEP 3333 forbids a WSGI application to send these
+# "hop-by-hop" headers, and gives it no way to read or write the socket afterwards. The standard
+# library's WSGI server enforces the rule:
+
+# %%
+import io
+from wsgiref.handlers import SimpleHandler
+
+
+def wsgi_tries_to_upgrade(environ, start_response):
+    start_response("101 Switching Protocols", [("Upgrade", "websocket"), ("Connection", "Upgrade")])
+    return [b""]
+
+
+errors = io.StringIO()
+SimpleHandler(io.BytesIO(), io.BytesIO(), errors, environ).run(wsgi_tries_to_upgrade)
+print(errors.getvalue().strip().splitlines()[-1])
+
+# %% [markdown]
+# The server refused the `Upgrade` header and answered 500 instead. Even if it had let it pass,
+# the application has already returned, so nobody would be left to read the client's frames.
+
+# %% [markdown]
+# ## One worker per open connection
+#
+# Suppose a WSGI server made an exception and let each request keep its socket. A WebSocket
+# would then be a request that lasts as long as the connection, and a WSGI server handles each
+# request in a worker (a thread or a process) for the whole of that time. With 4 workers, 12
+# connections that each last 0.3 s are served four at a time:
+
+# %%
+import http.client
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from lessons.nb02_wsgi import HoldingApp, serve_wsgi
+
+
+def get(port):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/")
+    body = connection.getresponse().read()
+    connection.close()
+    return body
+
+
+app = HoldingApp(seconds=0.3)
+with serve_wsgi(app, workers=4) as wsgi_server, ThreadPoolExecutor(12) as clients:
+    started = time.perf_counter()
+    bodies = list(clients.map(get, [wsgi_server.server_port] * 12))
+    elapsed = time.perf_counter() - started
+
+print(f"12 connections of 0.3 s each took {elapsed:.2f} s")
+print("served:", app.served, "| most open at once:", app.peak)
+print("never more than 4 at once:", app.peak <= 4, "| the others had to wait:", elapsed >= 0.9)
+
+# %% [markdown]
+# At most 4 connections were ever being served; the other 8 waited in the queue, so the whole
+# took three rounds. A chat with 10 000 idle users would need 10 000 workers.
+
+# %% [markdown]
+# ## The same load on ASGI
+#
+# An ASGI server runs every connection as a coroutine on one event loop: an idle connection costs
+# a little memory, not a worker. `lessons.nb02_raw_asgi:counter` is a bare ASGI application (no
+# Django, no Channels) that keeps every connection open and answers "how many are open now?".
+
+# %%
+import asyncio
+
+from websockets.asyncio.client import connect
+
+with run_daphne("lessons.nb02_raw_asgi:counter") as daphne_server:
+    started = time.perf_counter()
+    connections = await asyncio.gather(*(connect(daphne_server.ws_url("/")) for _ in range(200)))
+    await connections[0].send("how many?")
+    open_now = int(await connections[0].recv())
+    elapsed = time.perf_counter() - started
+    await asyncio.gather(*(ws.close() for ws in connections))
+
+print(f"opened 200 WebSockets in {elapsed:.2f} s")
+print("open at once, served by one daphne process:", open_now)
+print("async served all 200 at once:", open_now == 200)
+
+# %% [markdown]
+# One daphne process held all 200 connections open at the same time, on one thread. That is why
+# WebSockets need ASGI: the connection is a long conversation, not a request.
+
+# %% [markdown]
+# ## The ASGI events of a WebSocket, as they arrive
+#
+# An ASGI application is `async def app(scope, receive, send)`. The server calls it once per
+# connection with a **scope** (what the connection is: type, path, headers), then the application
+# `receive()`s events from the client and `send()`s events back. For a WebSocket:
+#
+# | event | direction | meaning |
+# |---|---|---|
+# | `websocket.connect` | server → app | a client asked to upgrade |
+# | `websocket.accept` | app → server | answer `101` (or send `websocket.close` to refuse with 403) |
+# | `websocket.receive` | server → app | a frame arrived: `text` or `bytes` |
+# | `websocket.send` | app → server | send a frame |
+# | `websocket.close` | app → server | close with a `code` |
+# | `websocket.disconnect` | server → app | the connection is gone, with its `code` |
+#
+# `lessons.nb02_raw_asgi:echo` prints each one as it happens; we read daphne's output.
+
+# %%
+import json
+
+
+def asgi_lines(server, wait_for="websocket.disconnect"):
+    """The ASGI events the echo app printed, once the last one has arrived."""
+    deadline = time.monotonic() + 5
+    while wait_for not in server.output and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [line[5:] for line in server.output.splitlines() if line.startswith("ASGI ")]
+
+
+with run_daphne("lessons.nb02_raw_asgi:echo") as echo_server:
+    async with connect(echo_server.ws_url("/chat/?room=lobby")) as websocket:
+        await websocket.send("hello, raw ASGI")
+        print("client got:", await websocket.recv())
+        await websocket.send("bye")
+        await websocket.wait_closed()
+    print("client saw close code:", websocket.close_code)
+    print(*asgi_lines(echo_server), sep="\n")
+
+# %% [markdown]
+# The scope came first, then `websocket.connect`; our app answered `websocket.accept`, echoed the
+# text with `websocket.send`, and on "bye" sent `websocket.close`. The server then reported
+# `websocket.disconnect` with the code, and the app returned. This is all Channels does too,
+# with a friendlier API on top.
+
+# %% [markdown]
+# ## Pitfall: forgetting to accept
+#
+# An app that never sends `websocket.accept` leaves the client hanging in `CONNECTING`: daphne
+# holds the `101` back until the app decides. Within `--websocket_connect_timeout` seconds (20
+# by default; 1 here) daphne gives up on the handshake and drops the connection. An app that
+# does not want a connection should say so: `websocket.close` before accepting refuses it at
+# once. `lessons.nb02_raw_asgi:gate` refuses on `/refuse/` and stays silent everywhere else.
+
+# %%
+from websockets.exceptions import InvalidHandshake, InvalidStatus
+
+with run_daphne("lessons.nb02_raw_asgi:gate", args=("--websocket_connect_timeout", "1")) as gate:
+    for path in ("/refuse/", "/silent/"):
+        started = time.perf_counter()
+        try:
+            async with connect(gate.ws_url(path), open_timeout=10):
+                outcome = "opened"
+        except InvalidStatus as error:
+            outcome = f"refused with HTTP {error.response.status_code}"
+        except InvalidHandshake:
+            outcome = "no 101: the connection was dropped"
+        print(f"{path:<9} -> {outcome} (after {time.perf_counter() - started:.1f} s)")
+
+# %% [markdown]
+# The refusing app got a clean HTTP 403 straight away. The silent one kept its client waiting,
+# then the connection died without a `101`: in a browser, `onerror` and `onclose` fire without
+# `onopen`, and the user has waited for nothing.
+
+# %% [markdown]
+# ## Where Django fits: `get_asgi_application()` and `ASGI_APPLICATION`
+#
+# `django.core.asgi.get_asgi_application()` returns Django's ASGI handler. It speaks ASGI, but
+# only HTTP: views, middleware, the admin. Give it a WebSocket and it refuses.
+
+# %%
+from django.core.asgi import get_asgi_application
+
+django_asgi_app = get_asgi_application()
+print("Django's handler:", type(django_asgi_app).__name__)
+
+client = WebsocketCommunicator(django_asgi_app, "/ws/echo/")
+try:
+    await client.connect()
+except ValueError as error:
+    print("ValueError:", error)
+
+# %% [markdown]
+# Django's own handler cannot serve WebSockets. That is Channels' job: a `ProtocolTypeRouter`
+# sends `http` scopes to Django and `websocket` scopes to consumers. The demo's `asgi.py` builds
+# exactly that, and `ASGI_APPLICATION` names it.
+
+# %%
+from channels.routing import get_default_application
+from django.conf import settings
+
+import demo_project.asgi
+
+print("ASGI_APPLICATION =", settings.ASGI_APPLICATION)
+print("same object daphne serves:", get_default_application() is demo_project.asgi.application)
+print("routes http and websocket:", {"http", "websocket"} <= set(demo_project.asgi.application.application_mapping))
+
+http_client = HttpCommunicator(demo_project.asgi.application, "GET", "/", headers=[(b"host", b"127.0.0.1")])
+response = await http_client.get_response()
+await http_client.wait()  # let Django's handler finish its own tasks
+print("HTTP GET / ->", response["status"], "(Django's view)")
+
+client = WebsocketCommunicator(demo_project.asgi.application, "/ws/echo/", headers=[(b"origin", b"http://127.0.0.1")])
+print("WebSocket /ws/echo/ accepted:", (await client.connect())[0], "(a Channels consumer)")
+await client.disconnect()
+
+# %% [markdown]
+# One application, two protocols: Django answered the HTTP request, a consumer accepted the
+# WebSocket. `daphne demo_project.asgi:application` serves it, and so does `manage.py runserver`,
+# because `daphne` in `INSTALLED_APPS` replaces Django's `runserver` with its own:
+
+# %%
+from django.core.management import get_commands
+
+print("daphne listed first in INSTALLED_APPS:", settings.INSTALLED_APPS[0] == "daphne")
+print("runserver comes from:", get_commands()["runserver"])
+
+# %% [markdown]
+# **Out of date in the origin article:** it points `ASGI_APPLICATION` at a `routing.py` whose
+# router has only a `websocket` key. Channels 2 added Django's HTTP handling for you; since
+# Channels 3 you route `http` to `get_asgi_application()` yourself, in `asgi.py` (notebook 03
+# shows the error you get otherwise). The order inside `asgi.py` matters too:
+# `get_asgi_application()` sets Django up, and until then nothing may import models. Two fresh
+# interpreters show it:
+
+# %%
+import subprocess
+import sys
+
+imports_a_model = "from django.contrib.auth.models import User"
+for code in (imports_a_model, "from django.core.asgi import get_asgi_application\nget_asgi_application()\n" + imports_a_model):
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    last_line = run.stderr.strip().splitlines()[-1] if run.returncode else "imported fine"
+    print(f"{code.splitlines()[0]:<52} -> {last_line}")
+
+# %% [markdown]
+# Importing a model first fails with `AppRegistryNotReady`; after `get_asgi_application()` it
+# works. That is why the demo's `asgi.py` imports its consumers and routes *after* that call.
+
+# %% [markdown]
+# ## Exercises
+#
+# **ex03** — in `exercises/ex03_raw_asgi.py`, write `shout(scope, receive, send)`: a bare ASGI
+# WebSocket app (no Channels) that accepts, answers every text frame in upper case, closes with
+# code 4003 when it gets a binary frame, and returns when the client disconnects.
+
+# %%
+check("ex03")
+
+# %% [markdown]
+# **ex04** — in `exercises/ex04_push.py`, write `ticker(scope, receive, send)`: for a WebSocket,
+# accept and *push* `tick 1` … `tick N` without waiting for the client (N from the query string
+# `?count=N`, default 3), then close with 1000; for plain HTTP, answer `426 Upgrade Required`.
+
+# %%
+check("ex04")

@@ -1,0 +1,19 @@
+"""ex14 — A Redis channel layer that survives idle consumers (notebooks/07_channel_layers.ipynb).
+
+Write ``redis_channel_layer(url, capacity)``: it returns what goes in
+``settings.CHANNEL_LAYERS["default"]`` for a ``channels_redis`` layer on the Redis server at
+``url`` (such as ``"redis://127.0.0.1:6379"``), holding at most ``capacity`` messages per
+channel. A consumer that waits with no traffic for more than 5 seconds must keep working
+(with redis-py 8 that needs one extra host setting: see the notebook).
+
+Check your work:  make check EX=ex14   (or check("ex14") at the end of the notebook)
+Stuck?            make hint EX=ex14
+"""
+
+
+def redis_channel_layer(url: str, capacity: int = 100) -> dict:
+    """Return {"BACKEND": ..., "CONFIG": {...}} for a Redis channel layer at ``url``."""
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": url, "socket_timeout": None}], "capacity": capacity},
+    }

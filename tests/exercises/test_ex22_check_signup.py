@@ -1,0 +1,89 @@
+"""ex22: check_signup(application) tests a signup consumer against the database and cleans up."""
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from lessons.nb11_consumers import SignupConsumer
+
+# The tests' database is SQLite in memory (tests/conftest.py). Every query goes through
+# database_sync_to_async, which runs on one thread, so every query sees the same database.
+
+
+@pytest.fixture(scope="module")
+def check_signup(submission):
+    return submission("ex22_check_signup.py").check_signup
+
+
+@pytest.fixture
+async def users():
+    """Tables created, one user (zoe) there before the check; returns a function listing usernames."""
+    await database_sync_to_async(call_command)("migrate", verbosity=0)
+    await database_sync_to_async(User.objects.all().delete)()
+    await database_sync_to_async(User.objects.create_user)(username="zoe")
+
+    async def usernames():
+        return await database_sync_to_async(lambda: sorted(User.objects.values_list("username", flat=True)))()
+
+    yield usernames
+    await database_sync_to_async(User.objects.all().delete)()
+
+
+class SaysRegisteredButSavesNothing(AsyncJsonWebsocketConsumer):
+    """says 'registered' but saves nothing"""
+
+    async def receive_json(self, content, **kwargs):
+        await self.send_json({"registered": content["register"]})
+
+
+class RegistersTwice(AsyncJsonWebsocketConsumer):
+    """accepts the same name twice (saves the first, says 'registered' again)"""
+
+    async def receive_json(self, content, **kwargs):
+        name = content["register"]
+        await database_sync_to_async(User.objects.get_or_create)(username=name)
+        await self.send_json({"registered": name})
+
+
+async def run(check_signup, application):
+    """None if the check passed, else the exception it raised."""
+    try:
+        await check_signup(application)
+    except NotImplementedError as error:
+        pytest.fail(f"check_signup() is not written yet: {error}", pytrace=False)
+    except (Exception, asyncio.CancelledError) as error:  # noqa: BLE001 - reported to the learner
+        return error
+    return None
+
+
+async def test_passes_for_the_lesson_signup_consumer(check_signup, users):
+    """Your check passes for notebook 11's SignupConsumer"""
+    error = await run(check_signup, SignupConsumer.as_asgi())
+    assert error is None, f"expected no error for the real consumer, got {type(error).__name__}: {error}"
+
+
+async def test_leaves_the_table_as_it_found_it(check_signup, users):
+    """After your check the users table is as before: no alice, and zoe (there before) kept"""
+    await run(check_signup, SignupConsumer.as_asgi())
+    got = await users()
+    assert got == ["zoe"], f"expected usernames ['zoe'], got {got!r}"
+
+
+@pytest.mark.parametrize("consumer", [SaysRegisteredButSavesNothing, RegistersTwice],
+                         ids=["saves nothing", "registers twice"])
+async def test_fails_for_a_broken_consumer(check_signup, users, consumer):
+    """Your check fails for a consumer that"""
+    error = await run(check_signup, consumer.as_asgi())
+    assert error is not None, f"expected check_signup() to fail for a consumer that {consumer.__doc__}, but it passed"
+
+
+async def test_cleans_up_even_when_a_check_fails(check_signup, users):
+    """Even when one of your checks fails, the alice it created is deleted (try/finally)"""
+    error = await run(check_signup, RegistersTwice.as_asgi())
+    got = await users()
+    assert error is not None, "expected check_signup() to fail for a consumer that registers a name twice"
+    assert got == ["zoe"], f"expected usernames ['zoe'] after the failed check, got {got!r}"

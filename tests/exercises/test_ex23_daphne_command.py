@@ -1,0 +1,104 @@
+"""ex23: daphne_command(application, ...) -> the argv that starts daphne for production."""
+
+import asyncio
+import contextlib
+import json
+import sys
+
+import pytest
+from daphne.cli import CommandLineInterface
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from channels_lab.servers import DEMO_PROJECT, Server, ServerFailedToStart, _spawn, _wait_for, django_env
+
+APP = "lessons.nb12_client_address:application"
+PROXY = {"X-Forwarded-For": "203.0.113.9"}
+
+
+@pytest.fixture(scope="module")
+def daphne_command(submission):
+    return submission("ex23_daphne_command.py").daphne_command
+
+
+def parsed(argv):
+    """What daphne's own argument parser makes of ``argv`` (without the leading "daphne")."""
+    try:
+        return CommandLineInterface().parser.parse_args(argv[1:])
+    except SystemExit:
+        pytest.fail(f"daphne refuses this command line: {argv!r} (run it in a terminal to see why)", pytrace=False)
+
+
+@contextlib.contextmanager
+def started(argv):
+    """Run ``argv`` (with ``python -m`` in front) and wait until daphne listens."""
+    if not argv or argv[0] != "daphne":
+        pytest.fail(f"expected a list starting with 'daphne', got {argv!r}", pytrace=False)
+    parsed(argv)
+    server = _spawn("daphne", [sys.executable, "-m", *argv], cwd=DEMO_PROJECT, env=django_env())
+
+    def ready(server: Server) -> bool:
+        return "Listening on TCP address" in server.output
+
+    try:
+        _wait_for(server, ready, 20)
+    except ServerFailedToStart as error:
+        pytest.fail(f"daphne did not start with {argv!r}: {error}", pytrace=False)
+    try:
+        server.port = int(server.output.split("Listening on TCP address ")[1].split()[0].rsplit(":", 1)[1])
+        yield server
+    finally:
+        server.stop()
+
+
+def test_starts_with_daphne_and_sets_every_option(daphne_command):
+    """Daphne's own parser reads your command as: bind, port, message limit, pings, application"""
+    argv = daphne_command("demo_project.asgi:application", host="0.0.0.0", port=8123,
+                          max_message_bytes=4096, ping_interval=7, ping_timeout=9)
+    assert isinstance(argv, list) and argv and argv[0] == "daphne", f"expected ['daphne', ...], got {argv!r}"
+    args = parsed(argv)
+    got = (args.host, args.port, args.websocket_max_message_size, args.ping_interval, args.ping_timeout,
+           args.application)
+    want = ("0.0.0.0", 8123, 4096, 7, 9, "demo_project.asgi:application")
+    assert got == want, f"expected (host, port, max message, ping interval, ping timeout, app) {want!r}, got {got!r}"
+
+
+def test_proxy_headers_only_when_behind_a_proxy(daphne_command):
+    """--proxy-headers is on with behind_proxy=True and off without it"""
+    behind = parsed(daphne_command(APP, behind_proxy=True)).proxy_headers
+    direct = parsed(daphne_command(APP)).proxy_headers
+    assert (behind, direct) == (True, False), f"expected proxy headers (behind, direct) (True, False), got {(behind, direct)!r}"
+
+
+async def test_a_message_over_the_limit_is_refused(daphne_command):
+    """A live daphne started with your command echoes 900 bytes and drops the connection on 2000 (limit 1000)"""
+    with started(daphne_command(APP, port=0, max_message_bytes=1000)) as server:
+        async with connect(server.ws_url("/echo/"), open_timeout=10, max_size=None, close_timeout=2) as ws:
+            await ws.send("a" * 900)
+            echoed = await ws.recv()
+            assert echoed == "a" * 900, f"expected the 900 bytes back, got {len(echoed)} bytes"
+            await ws.send("b" * 2000)
+            try:
+                reply = await asyncio.wait_for(ws.recv(), 10)
+            except ConnectionClosed:
+                reply = None
+        assert reply is None, f"expected the connection dropped (close code 1006), got {len(reply)} bytes echoed"
+        assert ws.close_code == 1006, f"expected close code 1006 (connection dropped), got {ws.close_code!r}"
+
+
+async def test_behind_a_proxy_the_client_is_the_forwarded_address(daphne_command):
+    """Behind a proxy, the consumer sees the client address from X-Forwarded-For"""
+    with started(daphne_command(APP, port=0, behind_proxy=True)) as server:
+        async with connect(server.ws_url("/whoami/"), additional_headers=PROXY, open_timeout=10) as ws:
+            seen = json.loads(await ws.recv())
+    got = seen["client"][0]
+    assert got == "203.0.113.9", f"expected '203.0.113.9', got {got!r}"
+
+
+async def test_without_a_proxy_forwarded_headers_are_not_believed(daphne_command):
+    """Facing clients directly, a forged X-Forwarded-For is ignored: the client is 127.0.0.1"""
+    with started(daphne_command(APP, port=0)) as server:
+        async with connect(server.ws_url("/whoami/"), additional_headers=PROXY, open_timeout=10) as ws:
+            seen = json.loads(await ws.recv())
+    got = seen["client"][0]
+    assert got == "127.0.0.1", f"expected '127.0.0.1', got {got!r}"

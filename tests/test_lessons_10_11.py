@@ -1,0 +1,159 @@
+"""The lesson apps of notebooks 10 and 11 do what the notebooks say, in-process and over daphne."""
+
+import asyncio
+import json
+import urllib.request
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosedError, InvalidStatus
+
+from channels_lab import browser, run_daphne
+from conftest import DEMO_ORIGIN
+from lessons import nb10_browser, nb10_slow_open, nb11_consumers
+
+
+# ---- notebook 10 ----
+
+async def test_lab_consumer_echoes_text_and_binary():
+    client = WebsocketCommunicator(nb10_browser.LabConsumer.as_asgi(), "/ws/lab/")
+    assert (await client.connect())[0]
+    await client.send_to(text_data="hello")
+    assert await client.receive_from() == "hello"
+    await client.send_to(bytes_data=b"\x01\x02")
+    assert await client.receive_from() == b"\x01\x02"
+    await client.disconnect()
+
+
+async def test_lab_consumer_closes_with_4001_and_its_reason_when_asked():
+    client = WebsocketCommunicator(nb10_browser.LabConsumer.as_asgi(), "/ws/lab/")
+    await client.connect()
+    await client.send_to(text_data="close")
+    assert await client.receive_output() == {
+        "type": "websocket.close", "code": 4001, "reason": nb10_browser.SERVER_CLOSE_REASON,
+    }
+    await client.disconnect()
+
+
+async def test_lab_application_refuses_foreign_origins_and_the_refuse_route():
+    for path, headers in [("/ws/lab/", []), ("/ws/refuse/", [DEMO_ORIGIN])]:
+        client = WebsocketCommunicator(nb10_browser.application, path, headers=headers)
+        assert (await client.connect())[0] is False, path
+
+
+def test_page_snippet_connects_to_the_url_it_is_given():
+    html = nb10_browser.page("ws://127.0.0.1:1234/ws/lab/")
+    assert 'data-url="ws://127.0.0.1:1234/ws/lab/"' in html
+    assert 'addEventListener("onopen"' in html and "new WebSocket(root.dataset.url)" in html
+    assert html.count("<button") == len(nb10_browser.BUTTONS)
+
+
+async def test_lab_server_serves_the_page_and_drops_the_reason_on_close():
+    with run_daphne("lessons.nb10_browser:application") as server:
+        with urllib.request.urlopen(server.url + "/", timeout=5) as response:
+            page = response.read().decode()
+        assert f'data-url="{server.ws_url("/ws/lab/")}"' in page
+        async with connect(server.ws_url("/ws/lab/"), origin=server.origin) as ws:
+            await ws.send("close")
+            with pytest.raises(ConnectionClosedError):
+                await ws.recv()
+        # daphne 4.2 sends the code but not the reason (notebook 10 says so): if this changes, update it.
+        assert (ws.close_code, ws.close_reason) == (4001, "")
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(server.ws_url("/ws/refuse/"), origin=server.origin):
+                pass
+        assert refused.value.response.status_code == 403
+
+
+async def test_slow_open_app_accepts_late_but_accepts():
+    client = WebsocketCommunicator(nb10_slow_open.application, "/ws/echo/", headers=[DEMO_ORIGIN])
+    connected, _ = await client.connect(timeout=nb10_slow_open.HANDSHAKE_DELAY + 2)
+    assert connected
+    await client.disconnect()
+
+
+def test_browser_module_launches_debian_chromium_offline():
+    assert str(browser.CHROMIUM) == "/usr/bin/chromium"
+    assert {"--no-sandbox", "--disable-quic", "--disable-background-networking"} <= set(browser.LAUNCH_ARGS)
+
+
+# ---- notebook 11 ----
+
+async def test_late_reply_comes_after_receive_nothing_gave_up():
+    client = WebsocketCommunicator(nb11_consumers.LateReplyConsumer.as_asgi(), "/ws/late/")
+    await client.connect()
+    await client.send_to(text_data="hi")
+    assert await client.receive_nothing(timeout=0.1)
+    assert await client.receive_from(timeout=2) == "late: hi"
+    await client.disconnect()
+
+
+async def test_lobby_keeps_its_group_membership_when_a_timeout_cancels_it():
+    from channels.layers import get_channel_layer
+
+    nb11_consumers.EVENTS.clear()
+    client = WebsocketCommunicator(nb11_consumers.LobbyConsumer.as_asgi(), "/ws/lobby/")
+    await client.connect()
+    with pytest.raises(TimeoutError):
+        await client.receive_from(timeout=0.1)
+    assert client.future.cancelled()
+    assert nb11_consumers.EVENTS == ["connect: joined lobby"]
+    assert len(get_channel_layer().groups["lobby"]) == 1
+    with pytest.raises(asyncio.CancelledError):
+        await client.send_to(text_data="anyone?")
+
+
+async def test_calculator_crash_reaches_the_test():
+    client = WebsocketCommunicator(nb11_consumers.CalculatorConsumer.as_asgi(), "/ws/calc/")
+    await client.connect()
+    await client.send_json_to({"divide": [6, 3]})
+    assert await client.receive_json_from() == {"result": 2}
+    await client.send_json_to({"divide": [1, 0]})
+    with pytest.raises(ZeroDivisionError):
+        await client.receive_json_from()
+
+
+@pytest.fixture
+async def users_table():
+    """The in-memory database's tables (every query through the one database thread), emptied after."""
+    await database_sync_to_async(call_command)("migrate", verbosity=0)
+    yield
+    await User.objects.all().adelete()
+
+
+async def test_signup_consumer_writes_once_and_refuses_a_taken_name(users_table):
+    client = WebsocketCommunicator(nb11_consumers.SignupConsumer.as_asgi(), "/ws/signup/")
+    await client.connect()
+    for want in ({"registered": "alice"}, {"error": "alice is taken"}):
+        await client.send_json_to({"register": "alice"})
+        assert await client.receive_json_from() == want
+    await client.send_json_to({"register": ""})
+    assert "error" in await client.receive_json_from()
+    await client.disconnect()
+    assert await User.objects.filter(username="alice").acount() == 1
+
+
+async def test_unsafe_signup_consumer_hits_synchronous_only_operation(users_table):
+    from django.core.exceptions import SynchronousOnlyOperation
+
+    client = WebsocketCommunicator(nb11_consumers.UnsafeSignupConsumer.as_asgi(), "/ws/signup/")
+    await client.connect()
+    await client.send_json_to({"register": "mallory"})
+    with pytest.raises(SynchronousOnlyOperation):
+        await client.receive_json_from()
+    assert not await User.objects.filter(username="mallory").aexists()
+
+
+async def test_nb11_application_serves_over_daphne(tmp_path):
+    db = tmp_path / "db.sqlite3"  # never written: a blank name is refused before any query
+    with run_daphne("lessons.nb11_consumers:application", env={"DEMO_DATABASE": str(db)}) as server:
+        async with connect(server.ws_url("/ws/late/"), origin=server.origin) as ws:
+            await ws.send("ping")
+            assert await ws.recv() == "late: ping"
+        async with connect(server.ws_url("/ws/signup/"), origin=server.origin) as ws:
+            await ws.send(json.dumps({"register": ""}))
+            assert "error" in json.loads(await ws.recv())
