@@ -43,6 +43,7 @@ demo: $(STAMP)
 	cd demo_project && ../$(PY) manage.py migrate --verbosity 0 && ../$(PY) -m daphne -b 127.0.0.1 -p 8000 demo_project.asgi:application
 
 # Learners: progress, hints, checks. TIMEOUT=seconds changes the per-exercise limit (default 30).
+export TIMEOUT
 status: $(STAMP)
 	@$(PY) -m channels_lab.cli status
 
@@ -57,10 +58,10 @@ watch: $(STAMP)
 
 # Instructors: one submission folder (same layout as exercises/), or a class of them.
 grade: $(STAMP)
-	@$(PY) -m channels_lab.cli grade $(SUBMISSION)
+	@$(PY) -m channels_lab.cli grade $(SUBMISSION) $(if $(ONLY),--only $(ONLY))
 
 grade-class: $(STAMP)
-	@$(PY) -m channels_lab.cli grade-class $(CLASS) --out $(or $(OUT),grades)
+	@$(PY) -m channels_lab.cli grade-class $(CLASS) --out $(or $(OUT),grades) $(if $(ONLY),--only $(ONLY))
 
 # Instructors and maintainers: how long grading a class of 30 takes on this machine.
 bench-grading: $(STAMP)

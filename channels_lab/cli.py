@@ -7,7 +7,8 @@
     python -m channels_lab.cli grade DIR
     python -m channels_lab.cli grade-class DIR [--out grades]
 
-Common options: --timeout SECONDS per exercise (default 30), --jobs N runs at once.
+Common options: --timeout SECONDS per exercise (default 30), --jobs N runs at once,
+--only ex01,ex02 to grade some exercises (an assignment) rather than all.
 """
 
 from __future__ import annotations
@@ -51,10 +52,17 @@ def check(exercise_id: str, folder: Path = course.EXERCISES_DIR, timeout: float 
     print(describe(grade(course.exercise(exercise_id), folder, timeout)))
 
 
-def grade_folder(folder: Path, timeout: float, jobs: int) -> list[ExerciseResult]:
-    """Every exercise graded against ``folder``, in course order."""
+def selected(only: str | None = None) -> list[course.Exercise]:
+    """The exercises in course order, or those named in ``only`` ("ex01,ex02")."""
+    if not only:
+        return course.exercises()
+    return [course.exercise(exercise_id.strip()) for exercise_id in only.split(",")]
+
+
+def grade_folder(folder: Path, timeout: float, jobs: int, only: str | None = None) -> list[ExerciseResult]:
+    """Every exercise (or those in ``only``) graded against ``folder``, in course order."""
     with ThreadPoolExecutor(jobs) as pool:
-        return list(pool.map(lambda ex: grade(ex, folder, timeout), course.exercises()))
+        return list(pool.map(lambda ex: grade(ex, folder, timeout), selected(only)))
 
 
 def status(folder: Path, timeout: float, jobs: int) -> str:
@@ -108,9 +116,9 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def grade_report(folder: Path, timeout: float, jobs: int) -> tuple[str, list[ExerciseResult]]:
+def grade_report(folder: Path, timeout: float, jobs: int, only: str | None = None) -> tuple[str, list[ExerciseResult]]:
     """An instructor's table for one submission: points per exercise, reasons, total."""
-    results = grade_folder(folder, timeout, jobs)
+    results = grade_folder(folder, timeout, jobs, only)
     lines = [f"Grading {folder}"]
     for r in results:
         reason = f"  {r.broken}" if r.broken else ""
@@ -138,10 +146,10 @@ def feedback(student: str, results: list[ExerciseResult]) -> str:
     return "\n".join(lines)
 
 
-def grade_class(class_folder: Path, out: Path, timeout: float, jobs: int) -> Path:
+def grade_class(class_folder: Path, out: Path, timeout: float, jobs: int, only: str | None = None) -> Path:
     """Grade every student subfolder; write grades.csv and feedback/<student>.md under ``out``."""
     students = sorted(p for p in class_folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    exercises = course.exercises()
+    exercises = selected(only)
     pairs = [(s, ex) for s in students for ex in exercises]
     with ThreadPoolExecutor(jobs) as pool:
         graded = list(pool.map(lambda pair: grade(pair[1], pair[0], timeout), pairs))
@@ -167,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("grades"), help="where grade-class writes (default grades/)")
     parser.add_argument("--timeout", type=float, default=float(os.environ.get("TIMEOUT") or DEFAULT_TIMEOUT))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only", help="grade only these exercises, comma-separated (grade, grade-class)")
     args = parser.parse_args(argv)
     needs_target = {"hint": "an exercise id, as in: make hint EX=ex01", "check": "an exercise id, as in: make check EX=ex01",
                     "grade": "a submission folder, as in: make grade SUBMISSION=path/to/folder",
@@ -189,9 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             if not folder.is_dir():
                 parser.error(f"{folder} is not a folder")
             if args.command == "grade":
-                print(grade_report(folder, args.timeout, args.jobs)[0])
+                print(grade_report(folder, args.timeout, args.jobs, args.only)[0])
             else:
-                print(f"wrote {grade_class(folder, args.out, args.timeout, args.jobs)} and {args.out / 'feedback'}/")
+                written = grade_class(folder, args.out, args.timeout, args.jobs, args.only)
+                print(f"wrote {written} and {args.out / 'feedback'}/")
     except KeyError as error:
         print(error.args[0], file=sys.stderr)
         return 2

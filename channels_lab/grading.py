@@ -100,7 +100,7 @@ def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT) ->
     result = ExerciseResult(exercise)
     path = folder / exercise.file
     if not path.exists():
-        result.broken = f"{exercise.id}: {exercise.file} is missing from {folder}"
+        result.broken = f"{exercise.id}: {exercise.file} is missing"
         return result
     if problem := _syntax_error(path):
         result.broken = f"{exercise.id}: {exercise.file} has a {problem}"

@@ -11,6 +11,9 @@ from .servers import redis_server_path
 
 CHROMIUM = Path("/usr/bin/chromium")
 
+# The Origin header a browser sends for a page served from the demo's allowed host.
+DEMO_ORIGIN = (b"origin", b"http://127.0.0.1")
+
 
 def in_ci() -> bool:
     """True when the CI environment variable is set (as .ci/run's caller does)."""

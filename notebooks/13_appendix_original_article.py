@@ -82,7 +82,6 @@ print("ASGI_APPLICATION:", settings.ASGI_APPLICATION)
 # and removed in 4.0:
 
 # %% tags=["raises-exception"]
-# NBVAL_RAISES_EXCEPTION
 from django.conf.urls import url  # noqa: F401
 
 # %% [markdown]

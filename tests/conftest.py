@@ -14,9 +14,6 @@ setup_django(DEMO_DATABASE=":memory:")
 if SUBMISSION_ENV not in os.environ:
     collect_ignore = ["exercises"]
 
-# The Origin header a browser sends for a page served from the demo's allowed host.
-DEMO_ORIGIN = (b"origin", b"http://127.0.0.1")
-
 
 @pytest.fixture(autouse=True)
 def fresh_channel_layer():

@@ -13,7 +13,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from channels_lab import run_daphne
 from chat.consumers import LOGIN_REQUIRED, MembersRoomConsumer
-from conftest import DEMO_ORIGIN
+from channels_lab.testing import DEMO_ORIGIN
 from demo_project.asgi import application
 from lessons.nb09_accounts import cookie_header, log_in, temporary_database
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from conftest import DEMO_ORIGIN
+from channels_lab.testing import DEMO_ORIGIN
 from demo_project.asgi import application
 
 

@@ -115,14 +115,20 @@ def test_class_grading_writes_csv_and_feedback_and_survives_bad_students(tmp_pat
     roster = tmp_path / "class"
     shutil.copytree(course.SOLUTIONS_DIR, roster / "alice")
     shutil.copytree(course.EXERCISES_DIR, roster / "bob")
-    (roster / "carol").mkdir()
+    shutil.copytree(course.SOLUTIONS_DIR, roster / "carol")
     (roster / "carol" / EX01.file).write_text("while True:\n    pass\n")
-    out = grade_class(roster, tmp_path / "grades", timeout=6, jobs=2)
+    (roster / "dave").mkdir()  # handed in nothing
+    assignment = EXERCISES[:2]
+    only = ",".join(ex.id for ex in assignment)
+    out = grade_class(roster, tmp_path / "grades", timeout=10, jobs=2, only=only)
     rows = list(csv.DictReader(out.open()))
-    total = str(sum(ex.points for ex in EXERCISES))
-    assert [(r["student"], r["total"]) for r in rows] == [("alice", total), ("bob", "0"), ("carol", "0")]
+    assert list(rows[0]) == ["student", *(ex.id for ex in assignment), "total"]
+    full, second = sum(ex.points for ex in assignment), assignment[1].points
+    assert [(r["student"], r["total"]) for r in rows] == [
+        ("alice", str(full)), ("bob", "0"), ("carol", str(second)), ("dave", "0")]
     carol = (tmp_path / "grades" / "feedback" / "carol.md").read_text()
-    assert "ex01: stopped after 6 s" in carol
+    assert "ex01: stopped after 10 s" in carol
+    assert "ex01_accept_key.py is missing" in (tmp_path / "grades" / "feedback" / "dave.md").read_text()
     bob = (tmp_path / "grades" / "feedback" / "bob.md").read_text()
     assert "failed: The RFC 6455 sample key gives the RFC's answer: NotImplementedError" in bob
 

@@ -13,7 +13,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
 from channels_lab import browser, run_daphne
-from conftest import DEMO_ORIGIN
+from channels_lab.testing import DEMO_ORIGIN
 from lessons import nb10_browser, nb10_slow_open, nb11_consumers
 
 
