@@ -1,10 +1,14 @@
-"""Notebooks are authored as jupytext percent scripts (``notebooks/NN_name.py``) paired with ``.ipynb``.
+"""Notebooks are authored as jupytext percent scripts (``notebooks_src/NN_name.py``); the executed
+``notebooks/NN_name.ipynb`` is generated from each.
 
     python -m channels_lab.notebooks execute [NAME ...]   # re-run in fresh kernels, save outputs
     python -m channels_lab.notebooks check                # every pair in sync, executed 1..n
 
 ``make notebooks`` calls ``execute``; ``make test`` runs the ``.ipynb`` files
-under strict nbval and checks the pairs (tests/test_notebooks.py).
+under strict nbval and checks the pairs (tests/test_notebooks.py). The learner's
+``notebooks/`` folder holds only what a learner opens; the sources live apart, and the
+``.ipynb`` carries no jupytext pairing, so saving a notebook in JupyterLab never
+rewrites a maintainer's script.
 """
 
 from __future__ import annotations
@@ -20,20 +24,25 @@ from nbclient import NotebookClient
 from .servers import REPO_ROOT
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
-FORMATS = "ipynb,py:percent"
+SOURCES = REPO_ROOT / "notebooks_src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
 def scripts(names=()) -> list[Path]:
     """The paired ``.py`` scripts, all of them or those whose stem starts with one of ``names``."""
-    found = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    found = sorted(SOURCES.glob("[0-9][0-9]_*.py"))
     return [p for p in found if not names or any(p.stem.startswith(n) for n in names)]
+
+
+def ipynb_of(script: Path) -> Path:
+    """The executed notebook generated from ``script``."""
+    return NOTEBOOKS / f"{script.stem}.ipynb"
 
 
 def execute(script: Path, timeout: int = 120) -> float:
     """Run ``script`` top to bottom in a fresh kernel and write its ``.ipynb``; return seconds taken."""
     notebook = jupytext.read(script)
-    notebook.metadata["jupytext"] = {"formats": FORMATS}
+    notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = KERNELSPEC
     started = time.monotonic()
     NotebookClient(
@@ -41,13 +50,13 @@ def execute(script: Path, timeout: int = 120) -> float:
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     ).execute()
     seconds = time.monotonic() - started
-    nbformat.write(notebook, script.with_suffix(".ipynb"))
+    nbformat.write(notebook, ipynb_of(script))
     return seconds
 
 
 def out_of_sync(script: Path) -> list[str]:
     """What differs between ``script`` and its ``.ipynb`` (empty when they agree)."""
-    ipynb = script.with_suffix(".ipynb")
+    ipynb = ipynb_of(script)
     if not ipynb.exists():
         return [f"{ipynb.name} is missing: run make notebooks"]
     text_cells = [(c.cell_type, c.source) for c in jupytext.read(script).cells]

@@ -18,8 +18,14 @@ def test_every_notebook_is_on_the_course_map_and_back():
     assert not [p.name for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in on_disk], "an .ipynb without its .py"
 
 
+def test_the_learners_folder_holds_only_what_a_learner_opens():
+    extra = [p.name for p in NOTEBOOKS.iterdir()
+             if p.suffix != ".ipynb" and p.name not in ("README.md", ".ipynb_checkpoints")]
+    assert not extra, f"notebooks/ should hold only notebooks and README.md, not {extra}"
+
+
 def test_sanitize_file_covers_ports_channels_addresses_and_durations():
-    text = (NOTEBOOKS / "sanitize.cfg").read_text()
+    text = (NOTEBOOKS.parent / "tests" / "nbval_sanitize.cfg").read_text()
     for section in ("[ports]", "[channel-names]", "[addresses]", "[durations]"):
         assert section in text
 

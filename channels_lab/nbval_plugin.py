@@ -1,4 +1,4 @@
-"""Under nbval, skip a notebook whose services (course.toml `needs`) are missing, with the reason.
+"""A pytest plugin (loaded by pyproject.toml's addopts): under nbval, skip a notebook whose services (course.toml `needs`) are missing, with the reason.
 
 In CI nothing is skipped: a missing service makes the notebook's cells fail.
 """
