@@ -1,6 +1,7 @@
 """Channels Lab's helpers, shared by the notebooks, the tests and the graders.
 
-- ``setup_django()``: the one call a notebook's first cell makes;
+- ``setup_django()``: the one call a notebook's first cell makes (it also enables ``%%lesson``);
+- ``lesson``: cells marked ``%%lesson`` become a module that daphne serves as edited;
 - ``servers``: daphne and redis-server on free 127.0.0.1 ports, always stopped;
 - ``exercises``: the exercise metadata and ``check("ex01")``.
 """
@@ -29,6 +30,9 @@ def setup_django(settings: str = "demo_project.settings", **overrides: str) -> N
     import django
 
     django.setup()
+    from .lesson import register_magic
+
+    register_magic()
 
 
 def check(exercise_id: str) -> None:

@@ -144,8 +144,12 @@ def _wait_for(server: Server, ready, timeout: float) -> None:
 
 
 def django_env(settings: str = "demo_project.settings", **extra: str) -> dict[str, str]:
-    """Environment for a subprocess that imports the demo project and this package."""
-    paths = [str(DEMO_PROJECT), str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]
+    """Environment for a subprocess that imports the demo project, this package and the notebook's lessons."""
+    from . import lesson
+
+    lessons = lesson.active()
+    paths = [str(lessons.folder) if lessons else "", str(DEMO_PROJECT), str(REPO_ROOT),
+             os.environ.get("PYTHONPATH", "")]
     return {
         "DJANGO_SETTINGS_MODULE": settings,
         "PYTHONPATH": os.pathsep.join(p for p in paths if p),
@@ -165,12 +169,22 @@ def run_daphne(
 ):
     """Serve an ASGI application with daphne on a free 127.0.0.1 port for the ``with`` block.
 
-    ``env`` adds environment variables (for example ``REDIS_URL``); ``args`` adds
-    daphne options such as ``("--websocket_timeout", "5")``; ``port`` asks for a given
-    port instead of a free one (to restart a server where its clients expect it).
+    ``application`` is ``"module:attribute"``; a module defined by ``%%lesson`` cells
+    (``"lesson:application"``) is served as it is at each new connection (see
+    ``channels_lab.lesson``). ``env`` adds environment variables (for example
+    ``REDIS_URL``); ``args`` adds daphne options such as ``("--websocket_timeout", "5")``;
+    ``port`` asks for a given port instead of a free one (to restart a server where its
+    clients expect it).
     """
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *args, application]
-    server = _spawn("daphne", command, cwd=DEMO_PROJECT, env={**django_env(), **(env or {})})
+    from . import lesson
+
+    served, live = application, {}
+    lessons = lesson.active()
+    if lessons and lessons.serves(application):
+        served = "channels_lab.live:application"
+        live = {"CHANNELS_LAB_LIVE_APP": application, "CHANNELS_LAB_LIVE_DIR": str(lessons.folder)}
+    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *args, served]
+    server = _spawn("daphne", command, cwd=DEMO_PROJECT, env={**django_env(), **live, **(env or {})})
     listening = re.compile(r"Listening on TCP address [\d.]+:(\d+)")
 
     def ready(server: Server) -> bool:
@@ -193,8 +207,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+REDIS_SERVER_ENV = "CHANNELS_LAB_REDIS_SERVER"
+
+
 def redis_server_path() -> str | None:
-    """Where redis-server is installed, or None."""
+    """The redis-server every notebook, test and benchmark starts, or None if there is none here.
+
+    ``CHANNELS_LAB_REDIS_SERVER`` decides when it is set: a path (or a command on PATH) to use,
+    or, if it is empty or names nothing runnable, "no redis-server here" (how a test hides it).
+    Otherwise ``redis-server`` on PATH.
+    """
+    if (chosen := os.environ.get(REDIS_SERVER_ENV)) is not None:
+        return shutil.which(chosen) if chosen else None
     return shutil.which("redis-server")
 
 

@@ -1,0 +1,82 @@
+"""`%%lesson` cells: what a cell defines, the kernel runs and a real daphne serves, edits included."""
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from channels_lab import lesson, run_daphne
+
+IMPORTS = """
+from channels.generic.websocket import WebsocketConsumer
+from channels.routing import URLRouter
+from django.urls import path
+"""
+ECHO = """
+class EchoConsumer(WebsocketConsumer):
+    def connect(self):
+        self.accept()
+
+    def receive(self, text_data=None, bytes_data=None):
+        self.send(text_data=PREFIX + text_data)
+"""
+ROUTES = 'PREFIX = "v1:"\n\napplication = URLRouter([path("ws/echo/", EchoConsumer.as_asgi())])\n'
+
+
+@pytest.fixture
+def lessons():
+    with lesson.Lessons() as made:
+        lesson.use(made)
+        for part in (IMPORTS, ECHO, ROUTES):
+            made.add(part)
+        yield made
+    lesson.use(None)
+
+
+def test_parts_are_known_by_the_names_they_define():
+    assert lesson.defined_names(ROUTES) == {"PREFIX", "application"}
+    assert lesson.defined_names(IMPORTS) == {"WebsocketConsumer", "URLRouter", "path"}
+
+
+def test_rerunning_a_part_replaces_it_in_place(lessons):
+    module = lessons.add(ROUTES.replace("v1:", "v2:"))
+    assert module.PREFIX == "v2:"
+    assert lessons.modules["lesson"].source.count("PREFIX =") == 1
+    assert lessons.modules["lesson"].path.read_text().index("class EchoConsumer") < \
+        lessons.modules["lesson"].path.read_text().index("PREFIX =")
+
+
+def test_a_failing_part_changes_nothing(lessons):
+    saved = lessons.modules["lesson"].path.read_text()
+    with pytest.raises(NameError):
+        lessons.add("application = NoSuchConsumer.as_asgi()\n")
+    with pytest.raises(SyntaxError):
+        lessons.add("class Broken(:\n")
+    assert lessons.modules["lesson"].path.read_text() == saved
+    assert lessons.modules["lesson"].module.PREFIX == "v1:"
+
+
+async def test_daphne_serves_the_edited_code_on_the_next_connection(lessons):
+    with run_daphne("lesson:application") as server:
+        async with connect(server.ws_url("/ws/echo/")) as client:
+            await client.send("hi")
+            assert await client.recv() == "v1:hi"
+            lessons.add(ECHO.replace("        self.accept()\n", "        self.close()  # refuse, instead of accept()\n"))
+            await client.send("again")  # an open connection keeps the code it started with
+            assert await client.recv() == "v1:again"
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(server.ws_url("/ws/echo/")):
+                pass
+        assert refused.value.response.status_code == 403
+
+
+def test_from_notebook_needs_one_matching_source():
+    with pytest.raises(LookupError):
+        lesson.from_notebook("99")
+
+
+def test_the_folder_is_removed():
+    made = lesson.Lessons()
+    made.add(IMPORTS)
+    folder = made.folder
+    made.remove()
+    assert not folder.exists()
