@@ -13,7 +13,9 @@
 # Redis-backed, authenticated, tested chat service built on
 # [Django Channels](https://channels.readthedocs.io/). Every notebook answers one question
 # and proves each answer with a cell you can run. The cells start real servers
-# (daphne, redis-server) on `127.0.0.1` and stop them again before the cell ends.
+# (daphne, redis-server) on `127.0.0.1`. A server lives either for one cell (a `with` block) or
+# for a few cells in a row, held by a `contextlib.ExitStack` that a later cell closes; either
+# way every server is stopped before the notebook's exercises, so nothing is left running.
 #
 # **How to use it**
 #
@@ -71,14 +73,24 @@ print("channel layer:", settings.CHANNEL_LAYERS["default"]["BACKEND"])
 # %% [markdown]
 # ## Your first WebSocket, in-process
 #
-# The demo's `ChatConsumer` echoes every message. Channels' `WebsocketCommunicator` plays the
-# part of a client *inside this kernel*: no network, no server process, just the consumer and
-# the ASGI messages it exchanges. Jupyter lets us `await` at the top level of a cell.
+# The demo project's `ChatConsumer` (in `demo_project/chat/consumers.py`) is short: it
+# sends every frame it receives straight back. Here it is, read from the file:
+
+# %%
+import inspect
+
+from chat.consumers import ChatConsumer
+
+print(inspect.getsource(ChatConsumer))
+
+# %% [markdown]
+# `receive()` is called with each text or binary frame and `send()` answers with the same value.
+# Channels' `WebsocketCommunicator` plays the part of a client *inside this kernel*: no network,
+# no server process, just the consumer and the ASGI messages it exchanges. Jupyter lets us
+# `await` at the top level of a cell.
 
 # %%
 from channels.testing import WebsocketCommunicator
-
-from chat.consumers import ChatConsumer
 
 client = WebsocketCommunicator(ChatConsumer.as_asgi(), "/ws/echo/")
 connected, _ = await client.connect()
@@ -97,29 +109,61 @@ await client.disconnect()
 #
 # In production a server such as **daphne** speaks the WebSocket protocol on a TCP port and
 # hands each connection to the consumer. `run_daphne()` starts daphne as a subprocess on a
-# free port of `127.0.0.1`, waits until it listens, and stops it when the `with` block ends.
-# The client is the [`websockets`](https://websockets.readthedocs.io/) library.
+# free port of `127.0.0.1` and waits until it listens. Used in a `with` block it stops daphne
+# when the block ends; here we want it for two cells, so a `contextlib.ExitStack` holds it
+# until a later cell calls `servers.close()`. The client is the
+# [`websockets`](https://websockets.readthedocs.io/) library.
 
 # %%
+import contextlib
+
 from websockets.asyncio.client import connect
 
 from channels_lab import run_daphne
 
-with run_daphne() as server:
-    url = server.ws_url("/ws/echo/")
-    print("daphne is listening; connecting to", url)
-    async with connect(url, origin=server.origin) as websocket:
-        await websocket.send("hello over TCP")
-        print("echoed back:", await websocket.recv())
-
-print("daphne still running?", server.process.poll() is None)
+servers = contextlib.ExitStack()
+server = servers.enter_context(run_daphne())
+url = server.ws_url("/ws/echo/")
+print("daphne is listening; connecting to", url)
+async with connect(url, origin=server.origin) as websocket:
+    await websocket.send("hello over TCP")
+    print("echoed back:", await websocket.recv())
+print("daphne still running, held by the ExitStack?", server.process.poll() is None)
 
 # %% [markdown]
 # This time the bytes crossed a real TCP connection: a handshake, a frame each way, a close.
-# Leaving the `with` block stopped daphne, so nothing is left running.
+# daphne is still running: the `ExitStack` keeps it for the next cell.
 #
 # The client sent an `Origin` header, as a browser would. The demo only accepts WebSockets
 # from its own hosts; notebook 09 shows why that matters.
+
+# %% [markdown]
+# ## Not quite every message: an empty frame gets no echo
+#
+# "Sends every frame back" has one exception, and it is daphne's, not the consumer's. Send an
+# empty text frame, then a normal one, and see which echo arrives first; then hand the consumer
+# the same empty frame in-process, as the ASGI event daphne makes of it, with no daphne involved.
+
+# %%
+async with connect(url, origin=server.origin) as websocket:
+    await websocket.send("")
+    await websocket.send("after the empty one")
+    print("over daphne, first echo:", repr(await websocket.recv()))
+
+client = WebsocketCommunicator(ChatConsumer.as_asgi(), "/ws/echo/")
+await client.connect()
+await client.send_input({"type": "websocket.receive", "text": ""})  # what daphne passes on for ''
+print("in-process, the consumer sent:", await client.receive_output())
+await client.disconnect()
+
+servers.close()  # stops daphne
+print("daphne still running?", server.process.poll() is None)
+
+# %% [markdown]
+# The consumer did answer the empty frame (in-process we see its `websocket.send` with
+# `text: ''`), but daphne never put it on the wire: its `websocket.send` handler sends only
+# if `message.get("text")` is true, and `''` (like `b''`) is false. So the first echo over TCP
+# was the second message. `servers.close()` then stopped daphne, so nothing is left running.
 
 # %% [markdown]
 # ## Next
