@@ -27,14 +27,78 @@ import struct
 from channels_lab import check, run_daphne, setup_django
 
 setup_django()
-
-servers = contextlib.ExitStack()
-server = servers.enter_context(run_daphne("lessons.nb01_handshake:application"))
-print("daphne serves lessons.nb01_handshake on", server.url)
+print("Django is set up; %%lesson cells are enabled")
 
 # %% [markdown]
-# daphne now serves `demo_project/lessons/nb01_handshake.py`: `/ws/echo/` sends every frame
-# back, `/ws/close/` closes the way we tell it. It keeps running until the end of the notebook.
+# `setup_django()` configured the demo project's settings and enabled `%%lesson` cells: a cell
+# that starts with `%%lesson` runs here *and* becomes part of a module named `lesson` that a
+# real daphne can serve. The next three cells are that module: the server we will talk to.
+
+# %%
+# %%lesson
+from channels.generic.websocket import WebsocketConsumer
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.urls import path
+
+# %% [markdown]
+# The lesson module's imports: a consumer base class, and the two routers notebook 03 explains.
+
+# %%
+# %%lesson
+class EchoConsumer(WebsocketConsumer):
+    """Sends every frame straight back."""
+
+    def receive(self, text_data=None, bytes_data=None):
+        self.send(text_data=text_data, bytes_data=bytes_data)
+
+# %% [markdown]
+# `EchoConsumer` accepts every connection (the base class's `connect()` does) and sends each
+# text or binary frame back as it came.
+
+# %%
+# %%lesson
+class CloseConsumer(WebsocketConsumer):
+    """Closes the way it is told: ``close <code>``, or ``crash`` for an unhandled error."""
+
+    def receive(self, text_data=None, bytes_data=None):
+        if text_data == "crash":
+            raise RuntimeError("the consumer crashed on purpose")
+        command, _, code = (text_data or "").partition(" ")
+        if command == "close" and code.isdigit():
+            self.close(code=int(code))
+        else:
+            self.send(text_data="send 'close <code>' or 'crash'")
+
+# %% [markdown]
+# `CloseConsumer` closes with whatever code the client names (`close 4001`), or raises on
+# `crash`, so we can watch how each way of ending looks on the wire.
+
+# %%
+# %%lesson
+application = ProtocolTypeRouter(
+    {
+        "websocket": URLRouter(
+            [
+                path("ws/echo/", EchoConsumer.as_asgi()),
+                path("ws/close/", CloseConsumer.as_asgi()),
+            ]
+        ),
+    }
+)
+
+# %% [markdown]
+# `application` sends WebSockets on `/ws/echo/` to the echo and `/ws/close/` to the closer.
+# It checks no `Origin`, so a hand-written handshake stays short (notebook 09 adds the check).
+
+# %%
+servers = contextlib.ExitStack()
+server = servers.enter_context(run_daphne("lesson:application"))
+print("daphne serves lesson:application on", server.url)
+
+# %% [markdown]
+# daphne now serves the module those cells made. `run_daphne()` used as a context manager stops
+# daphne when its block ends; we want one server for the whole notebook, so a
+# `contextlib.ExitStack` holds it open until the last section calls `servers.close()`.
 
 # %% [markdown]
 # ## The upgrade request, typed by hand
