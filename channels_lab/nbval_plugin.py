@@ -8,20 +8,19 @@ from pathlib import Path
 import pytest
 
 from channels_lab import course
-from channels_lab.servers import redis_server_path
-from channels_lab.testing import CHROMIUM, in_ci
-
-MISSING = {
-    "redis": lambda: redis_server_path() is None,
-    "chromium": lambda: not CHROMIUM.exists(),
-}
+from channels_lab.testing import in_ci, missing
 
 
 def pytest_collection_modifyitems(config, items):
     if in_ci():
         return
     needs = {nb.id: nb.needs for nb in course.notebooks()}
+    reasons = {}  # per notebook, computed once
     for item in items:
-        missing = [s for s in needs.get(Path(str(item.fspath)).stem, ()) if MISSING[s]()]
-        if missing:
-            item.add_marker(pytest.mark.skip(reason=f"needs {' and '.join(missing)}, not installed here"))
+        notebook = Path(str(item.fspath)).stem
+        if notebook not in needs:
+            continue
+        if notebook not in reasons:
+            reasons[notebook] = "; ".join(r for r in map(missing, needs[notebook]) if r)
+        if reasons[notebook]:
+            item.add_marker(pytest.mark.skip(reason=f"notebook {notebook}: {reasons[notebook]}"))

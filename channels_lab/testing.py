@@ -1,18 +1,52 @@
-"""Test helpers: skip when a service is missing on a learner's machine, fail when it is missing in CI."""
+"""Test helpers: skip when a service is missing on a learner's machine, fail when it is missing in CI.
+
+Where each service is comes from one function: ``servers.redis_server_path()`` and
+``browser.chromium_path()``. Their environment variables, ``CHANNELS_LAB_REDIS_SERVER`` and
+``CHANNELS_LAB_CHROMIUM``, point at another install, or hide the service when set to ``""``.
+"""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Callable
 
-import pytest
-
-from .servers import redis_server_path
-
-CHROMIUM = Path("/usr/bin/chromium")
+from .browser import CHROMIUM_ENV, chromium_path
+from .servers import REDIS_SERVER_ENV, redis_server_path
 
 # The Origin header a browser sends for a page served from the demo's allowed host.
 DEMO_ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@dataclass(frozen=True)
+class Service:
+    """A program some notebooks and tests need, and how a learner gets it."""
+
+    name: str
+    path: Callable[[], str | None]
+    env: str
+    install: str
+
+
+# Keyed by the names course.toml's `needs` uses.
+SERVICES = {
+    "redis": Service("redis-server", redis_server_path, REDIS_SERVER_ENV,
+                     "Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis"),
+    "chromium": Service("Chromium", chromium_path, CHROMIUM_ENV,
+                        "Debian/Ubuntu: apt-get install chromium; macOS: brew install --cask chromium"),
+}
+
+
+def missing(service: str) -> str | None:
+    """Why ``service`` ("redis" or "chromium") cannot run here, or None when it can."""
+    found = SERVICES[service]
+    if found.path() is not None:
+        return None
+    how = f"{found.install}; or set {found.env} to its path"
+    chosen = os.environ.get(found.env)
+    if chosen is None:
+        return f"{found.name} is not installed ({how})"
+    return f"{found.name} is hidden: {found.env}={chosen!r} names no program ({how})"
 
 
 def in_ci() -> bool:
@@ -22,16 +56,22 @@ def in_ci() -> bool:
 
 def skip_or_fail(reason: str) -> None:
     """Skip with ``reason`` on a learner's machine; in CI a missing service is a failure."""
+    import pytest
+
     if in_ci():
         pytest.fail(f"{reason} (CI must install it: see .ci/run)", pytrace=False)
     pytest.skip(reason)
 
 
+def require(service: str) -> None:
+    """Skip (or, in CI, fail) the calling test unless ``service`` can run here."""
+    if reason := missing(service):
+        skip_or_fail(reason)
+
+
 def require_redis() -> None:
-    if redis_server_path() is None:
-        skip_or_fail("redis-server is not installed (Debian: apt-get install redis-server; macOS: brew install redis)")
+    require("redis")
 
 
 def require_chromium() -> None:
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium is not at {CHROMIUM} (Debian: apt-get install chromium)")
+    require("chromium")
