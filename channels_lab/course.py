@@ -13,6 +13,9 @@ COURSE_FILE = REPO_ROOT / "course.toml"
 EXERCISES_DIR = REPO_ROOT / "exercises"
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 EXERCISE_TESTS_DIR = REPO_ROOT / "tests" / "exercises"
+# Plausible wrong answers and rightful variants, each a whole exercise file: catalogue/exNN/wrong_*.py
+# must fail, catalogue/exNN/right_*.py must pass (tests/test_exercise_catalogue.py).
+CATALOGUE_DIR = EXERCISE_TESTS_DIR / "catalogue"
 
 
 @dataclass(frozen=True)

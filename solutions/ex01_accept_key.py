@@ -1,23 +1,48 @@
-"""ex01 — Compute Sec-WebSocket-Accept from a client's key (notebooks/01_handshake.ipynb).
+"""ex01 — Answer a client's opening handshake, or refuse it (notebooks/01_handshake.ipynb).
 
-A server accepts a WebSocket handshake by answering the client's Sec-WebSocket-Key
-with Sec-WebSocket-Accept (RFC 6455, section 1.3). Write the function that computes it.
+The notebook computed Sec-WebSocket-Accept for one good request. A real server must first
+check that the request *is* a WebSocket handshake (RFC 6455, section 4.2.1) and answer with
+the right status. Write ``handshake_response(headers)``:
+
+- ``headers`` maps each request header's name to its value, names spelled as the client
+  sent them (HTTP header names are case-insensitive: "Upgrade", "upgrade" and "UPGRADE" are
+  the same header);
+- a valid handshake has a Host header, an Upgrade header whose value is "websocket" (in any
+  case), a Connection header listing the token "Upgrade" among its comma-separated tokens
+  (in any case), Sec-WebSocket-Version 13, and a Sec-WebSocket-Key that is base64 of exactly
+  16 bytes. Answer it with ``(101, {"Upgrade": "websocket", "Connection": "Upgrade",
+  "Sec-WebSocket-Accept": <accept value>})``;
+- a request that is valid but asks for another Sec-WebSocket-Version gets
+  ``(426, {"Sec-WebSocket-Version": "13"})`` (section 4.4: say which version you speak);
+- anything else gets ``(400, {})``.
+
+Return the status as an int and the headers as a dict of str to str.
 
 Check your work:  make check EX=ex01   (or check("ex01") at the end of the notebook)
 Stuck?            make hint EX=ex01
 """
 
 import base64
+import binascii
 import hashlib
 
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
-def accept_key(client_key: str) -> str:
-    """Return the Sec-WebSocket-Accept value a server sends back for ``client_key``.
-
-    >>> accept_key("dGhlIHNhbXBsZSBub25jZQ==")
-    's3pPLMBiTxaQ9kYGzzhZRbK+xOo='
-    """
-    digest = hashlib.sha1((client_key + WEBSOCKET_GUID).encode("ascii")).digest()
-    return base64.b64encode(digest).decode("ascii")
+def handshake_response(headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """Return ``(status, response headers)`` for a client's opening handshake."""
+    lowered = {name.lower(): value.strip() for name, value in headers.items()}
+    key = lowered.get("sec-websocket-key", "")
+    try:
+        key_is_valid = len(base64.b64decode(key, validate=True)) == 16
+    except binascii.Error:
+        key_is_valid = False
+    tokens = {token.strip().lower() for token in lowered.get("connection", "").split(",")}
+    if not ("host" in lowered and lowered.get("upgrade", "").lower() == "websocket"
+            and "upgrade" in tokens and key_is_valid):
+        return 400, {}
+    if lowered.get("sec-websocket-version") != "13":
+        return 426, {"Sec-WebSocket-Version": "13"}
+    digest = hashlib.sha1((key + WEBSOCKET_GUID).encode("ascii")).digest()
+    return 101, {"Upgrade": "websocket", "Connection": "Upgrade",
+                 "Sec-WebSocket-Accept": base64.b64encode(digest).decode("ascii")}
