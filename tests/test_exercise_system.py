@@ -58,7 +58,13 @@ def graded_both_sides(request):
 @pytest.mark.timeout(1200)
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_solution_passes_every_test(exercise, graded_both_sides):
+    from channels_lab.testing import in_ci
+
     result = graded_both_sides[exercise.id, "solutions"]
+    not_passed = result.failures
+    if not result.broken and not_passed and all(t.skipped for t in not_passed) and not in_ci():
+        # Off CI, a test skipped for a missing service (redis-server, Chromium) proves nothing either way.
+        pytest.skip("; ".join(sorted({f"{exercise.id}: {t.message}" for t in not_passed})))
     assert result.status == "done", [(t.description, t.message) for t in result.failures] or result.broken
     assert result.points == exercise.points
 
@@ -75,19 +81,19 @@ def test_stub_fails_every_test_without_being_broken(exercise, graded_both_sides)
 
 EX01 = course.exercise("ex01")
 BROKEN_SUBMISSIONS = {
-    "syntax error": ("def accept_key(key)\n    return key\n", "syntax error on line 1"),
+    "syntax error": ("def handshake_response(headers)\n    return 400, {}\n", "syntax error on line 1"),
     "import error": ("import no_such_module\n", "ModuleNotFoundError"),
     "exception at import": ("raise RuntimeError('boom')\n", "RuntimeError: boom"),
     "sys.exit at import": ("import sys\nsys.exit(3)\n", "SystemExit: 3"),
-    "endless loop": ("def accept_key(key):\n    while True:\n        pass\n", "stopped after 6 s"),
+    "endless loop": ("def handshake_response(headers):\n    while True:\n        pass\n", "stopped after 6 s"),
     "await never answered": (
-        "import asyncio\ndef accept_key(key):\n    return asyncio.run(asyncio.Event().wait())\n",
+        "import asyncio\ndef handshake_response(headers):\n    return asyncio.run(asyncio.Event().wait())\n",
         "stopped after 6 s",
     ),
     "megabytes of printing": (
-        "def accept_key(key):\n    for _ in range(200_000):\n        print('x' * 100)\n", "more than 8 MiB of output",
+        "def handshake_response(headers):\n    for _ in range(200_000):\n        print('x' * 100)\n", "more than 8 MiB of output",
     ),
-    "process killed mid-run": ("import os\ndef accept_key(key):\n    os._exit(0)\n", "the tests stopped early"),
+    "process killed mid-run": ("import os\ndef handshake_response(headers):\n    os._exit(0)\n", "the tests stopped early"),
     "missing file": (None, "ex01_accept_key.py is missing"),
 }
 
@@ -104,11 +110,11 @@ def test_broken_submission_scores_zero_with_a_one_line_reason(tmp_path, source, 
 
 
 def test_plausible_wrong_answer_fails_with_expected_and_got(tmp_path):
-    wrong = "import hashlib\ndef accept_key(key):\n    return hashlib.sha1((key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').encode()).hexdigest()\n"
+    wrong = (course.SOLUTIONS_DIR / EX01.file).read_text().replace(".digest()", ".hexdigest().encode()")
     (tmp_path / EX01.file).write_text(wrong)
     result = grade(EX01, tmp_path)
-    assert result.status == "not yet" and result.passed == 0
-    assert "expected 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=', got 'b37a4f2c" in result.failures[0].message
+    assert result.status == "not yet" and result.points < EX01.points
+    assert any("hexdigest()" in t.message for t in result.failures), [t.message for t in result.failures]
 
 
 def test_class_grading_writes_csv_and_feedback_and_survives_bad_students(tmp_path):
@@ -130,7 +136,7 @@ def test_class_grading_writes_csv_and_feedback_and_survives_bad_students(tmp_pat
     assert "ex01: stopped after 10 s" in carol
     assert "ex01_accept_key.py is missing" in (tmp_path / "grades" / "feedback" / "dave.md").read_text()
     bob = (tmp_path / "grades" / "feedback" / "bob.md").read_text()
-    assert "failed: The RFC 6455 sample key gives the RFC's answer: NotImplementedError" in bob
+    assert "failed: The RFC 6455 sample request gets 101 and the RFC's Sec-WebSocket-Accept: NotImplementedError" in bob
 
 
 def test_status_names_the_next_exercise_and_its_notebook():
