@@ -86,11 +86,77 @@ print(errors.getvalue().strip().splitlines()[-1])
 # connections that each last 0.3 s are served four at a time:
 
 # %%
-import http.client
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIServer
 
-from lessons.nb02_wsgi import HoldingApp, serve_wsgi
+
+class PoolWSGIServer(ThreadingMixIn, WSGIServer):
+    """Hands each request to one of a fixed number of worker threads; the rest wait their turn."""
+
+    def __init__(self, address, handler, workers):
+        super().__init__(address, handler)
+        self.pool = ThreadPoolExecutor(max_workers=workers)
+
+    def process_request(self, request, client_address):
+        self.pool.submit(self.process_request_thread, request, client_address)
+
+# %% [markdown]
+# `PoolWSGIServer` is the standard library's WSGI server with one change: each request goes to a
+# pool of `workers` threads, as with gunicorn's threaded workers or mod_wsgi. A request keeps its
+# thread until the application returns; a request that finds every thread busy waits.
+
+# %%
+class HoldingApp:
+    """A WSGI app whose every request holds its worker for ``seconds``, like a long-lived connection."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.now = self.peak = self.served = 0
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        time.sleep(self.seconds)  # the worker can do nothing else meanwhile
+        with self.lock:
+            self.now -= 1
+            self.served += 1
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"held and done"]
+
+# %% [markdown]
+# `HoldingApp` stands for a WebSocket served by WSGI: each call keeps its worker busy for
+# `seconds`, and it counts how many calls were running at once (`peak`).
+
+# %%
+import contextlib
+import http.client
+from wsgiref.simple_server import WSGIRequestHandler
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):
+        """No access log on stderr."""
+
+
+@contextlib.contextmanager
+def serve_wsgi(app, workers):
+    """Serve ``app`` on a free 127.0.0.1 port with ``workers`` threads until the ``with`` ends."""
+    server = PoolWSGIServer(("127.0.0.1", 0), QuietHandler, workers)
+    server.set_app(app)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.pool.shutdown(wait=True)
+        server.server_close()
+        thread.join()
 
 
 def get(port):
@@ -100,7 +166,11 @@ def get(port):
     connection.close()
     return body
 
+# %% [markdown]
+# Plumbing: `serve_wsgi()` runs the pool server in a thread for a `with` block and always stops
+# it; `get()` makes one HTTP request. Now the load: 4 workers, 12 clients at once.
 
+# %%
 app = HoldingApp(seconds=0.3)
 with serve_wsgi(app, workers=4) as wsgi_server, ThreadPoolExecutor(12) as clients:
     started = time.perf_counter()
@@ -119,15 +189,40 @@ print("never more than 4 at once:", app.peak <= 4, "| the others had to wait:", 
 # ## The same load on ASGI
 #
 # An ASGI server runs every connection as a coroutine on one event loop: an idle connection costs
-# a little memory, not a worker. `lessons.nb02_raw_asgi:counter` is a bare ASGI application (no
-# Django, no Channels) that keeps every connection open and answers "how many are open now?".
+# a little memory, not a worker. Here is a bare ASGI application (no Django, no Channels) that
+# keeps every connection open and answers "how many are open now?". It is a `%%lesson` cell, so
+# daphne can serve it as `lesson:counter`.
+
+# %%
+# %%lesson
+OPEN = {"connections": 0}
+
+
+async def counter(scope, receive, send):
+    """Keep every connection open; any text frame is answered with how many are open right now."""
+    if scope["type"] != "websocket":
+        raise ValueError(f"counter serves WebSockets only, not {scope['type']!r}")
+    while True:
+        event = await receive()
+        if event["type"] == "websocket.connect":
+            OPEN["connections"] += 1
+            await send({"type": "websocket.accept"})
+        elif event["type"] == "websocket.receive":
+            await send({"type": "websocket.send", "text": str(OPEN["connections"])})
+        elif event["type"] == "websocket.disconnect":
+            OPEN["connections"] -= 1
+            return
+
+# %% [markdown]
+# One coroutine per connection: it accepts, answers each frame with the count, and returns when
+# the client disconnects. Any other kind of connection is refused by raising (more on that below).
 
 # %%
 import asyncio
 
 from websockets.asyncio.client import connect
 
-with run_daphne("lessons.nb02_raw_asgi:counter") as daphne_server:
+with run_daphne("lesson:counter") as daphne_server:
     started = time.perf_counter()
     connections = await asyncio.gather(*(connect(daphne_server.ws_url("/")) for _ in range(200)))
     await connections[0].send("how many?")
@@ -159,12 +254,42 @@ print("async served all 200 at once:", open_now == 200)
 # | `websocket.close` | app → server | close with a `code` |
 # | `websocket.disconnect` | server → app | the connection is gone, with its `code` |
 #
-# `lessons.nb02_raw_asgi:echo` prints each one as it happens; we read daphne's output.
+# The app below prints each one as it happens (one line per event, starting `ASGI`), so we can
+# read them from daphne's output.
 
 # %%
+# %%lesson
 import json
 
 
+def log(direction, message):
+    """Print one ASGI message on one line, keys sorted."""
+    print(f"ASGI {direction} {json.dumps(message, sort_keys=True, default=repr)}", flush=True)
+
+
+async def echo(scope, receive, send):
+    """Accept, send every text frame back, close when the client says "bye"."""
+    if scope["type"] != "websocket":
+        raise ValueError(f"echo serves WebSockets only, not {scope['type']!r}")
+    log("scope", {key: scope[key] for key in ("type", "path", "query_string", "subprotocols")})
+    while True:
+        event = await receive()
+        log("receive <-", event)
+        if event["type"] == "websocket.connect":
+            reply = {"type": "websocket.accept"}
+        elif event["type"] == "websocket.receive" and event.get("text") == "bye":
+            reply = {"type": "websocket.close", "code": 1000}
+        elif event["type"] == "websocket.receive":
+            reply = {"type": "websocket.send", "text": event.get("text")}
+        else:  # websocket.disconnect
+            return
+        log("send   ->", reply)
+        await send(reply)
+
+# %% [markdown]
+# `echo` answers each event it receives with at most one event of its own, printing both.
+
+# %%
 def asgi_lines(server, wait_for="websocket.disconnect"):
     """The ASGI events the echo app printed, once the last one has arrived."""
     deadline = time.monotonic() + 5
@@ -173,7 +298,7 @@ def asgi_lines(server, wait_for="websocket.disconnect"):
     return [line[5:] for line in server.output.splitlines() if line.startswith("ASGI ")]
 
 
-with run_daphne("lessons.nb02_raw_asgi:echo") as echo_server:
+with run_daphne("lesson:echo") as echo_server:
     async with connect(echo_server.ws_url("/chat/?room=lobby")) as websocket:
         await websocket.send("hello, raw ASGI")
         print("client got:", await websocket.recv())
@@ -195,16 +320,50 @@ with run_daphne("lessons.nb02_raw_asgi:echo") as echo_server:
 # holds the `101` back until the app decides. Within `--websocket_connect_timeout` seconds (20
 # by default; 1 here) daphne gives up on the handshake and drops the connection. An app that
 # does not want a connection should say so: `websocket.close` before accepting refuses it at
-# once. `lessons.nb02_raw_asgi:gate` refuses on `/refuse/` and stays silent everywhere else.
+# once. Two apps side by side: one never answers `websocket.connect`, one refuses it.
+
+# %%
+# %%lesson
+async def forgets_to_accept(scope, receive, send):
+    """A broken app: it reads events but never answers websocket.connect."""
+    while (await receive())["type"] != "websocket.disconnect":
+        pass
+
+
+async def refuses(scope, receive, send):
+    """Refuses every WebSocket: websocket.close before websocket.accept."""
+    while True:
+        event = await receive()
+        if event["type"] == "websocket.connect":
+            await send({"type": "websocket.close"})
+        elif event["type"] == "websocket.disconnect":
+            return
+
+# %% [markdown]
+# The only difference: `refuses` sends `websocket.close` where `forgets_to_accept` sends nothing.
+# `gate` serves `/refuse/` with the first and every other path with the second.
+
+# %%
+# %%lesson
+async def gate(scope, receive, send):
+    """``/refuse/`` refuses the connection; any other path never answers it."""
+    if scope["type"] != "websocket":
+        raise ValueError(f"gate serves WebSockets only, not {scope['type']!r}")
+    app = refuses if scope["path"] == "/refuse/" else forgets_to_accept
+    await app(scope, receive, send)
+
+# %% [markdown]
+# A router in three lines: it picks an app by path and hands it the same `scope`, `receive` and
+# `send`. Now both paths, through daphne:
 
 # %%
 from websockets.exceptions import InvalidHandshake, InvalidStatus
 
-with run_daphne("lessons.nb02_raw_asgi:gate", args=("--websocket_connect_timeout", "1")) as gate:
+with run_daphne("lesson:gate", args=("--websocket_connect_timeout", "1")) as gate_server:
     for path in ("/refuse/", "/silent/"):
         started = time.perf_counter()
         try:
-            async with connect(gate.ws_url(path), open_timeout=10):
+            async with connect(gate_server.ws_url(path), open_timeout=10):
                 outcome = "opened"
         except InvalidStatus as error:
             outcome = f"refused with HTTP {error.response.status_code}"
