@@ -15,7 +15,7 @@
 # wrong when a *client* gets to choose the type.
 
 # %%
-from channels_lab import check, setup_django
+from channels_lab import check, run_daphne, setup_django
 
 setup_django()
 
@@ -40,15 +40,52 @@ for event_type in ["chat.message", "websocket.receive", "websocket.disconnect", 
 # ## The mechanism, traced
 #
 # A consumer's `dispatch(message)` calls `get_handler_name`, looks that attribute up with
-# `getattr`, and awaits it. `lessons.nb08_handlers.TracingConsumer` records each dispatch
-# before passing it on. On connect it tells the client its channel name, so this notebook
-# can send it an event through the layer, as another consumer would.
+# `getattr`, and awaits it. The consumers of this notebook are written in `%%lesson` cells:
+# each runs here *and* becomes part of a module `lesson` that daphne can serve. First the
+# imports they share:
+
+# %%
+# %%lesson
+from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.routing import URLRouter
+from django.urls import path
+
+# %% [markdown]
+# `TracingConsumer` records each dispatch before passing it on to the base class. On connect
+# it tells the client its channel name, so this notebook can send it an event through the
+# layer, as another consumer would.
+
+# %%
+# %%lesson
+class TracingConsumer(AsyncJsonWebsocketConsumer):
+    """Records every event it dispatches (type -> handler name); one app handler, chat_message."""
+
+    trace = []
+
+    async def dispatch(self, message):
+        try:
+            name = get_handler_name(message)
+        except ValueError as error:
+            name = f"ValueError: {error}"
+        self.trace.append((message.get("type"), name))
+        await super().dispatch(message)
+
+    async def connect(self):
+        await self.accept()
+        await self.send_json({"channel_name": self.channel_name})
+
+    async def chat_message(self, event):
+        await self.send_json({"chat": event["text"]})
+
+
+# %% [markdown]
+# Notice `dispatch`: it is the one door every event goes through, from the client or from the
+# layer. Now a client connects and the layer sends it a `chat.message`:
 
 # %%
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-
-from lessons.nb08_handlers import TracingConsumer
 
 layer = get_channel_layer()
 client = WebsocketCommunicator(TracingConsumer.as_asgi(), "/ws/trace/")
@@ -87,22 +124,74 @@ for message in [{"text": "no type at all"}, {"type": "_secret"}, {"type": ".secr
 # All three were refused with a `ValueError` that says why.
 #
 # **3. A type with no method.** `dispatch` raises `ValueError("No handler for message type
-# ...")`. The exception escapes the consumer, so **the consumer dies**. Over a real server the
-# client sees close code 1011, and every later event for it goes nowhere. Here the same
+# ...")`. The exception escapes the consumer, so **the consumer dies**. Here the same
 # consumer gets an event it has no handler for:
 
 # %%
 await layer.send(its_channel, {"type": "chat.typo", "text": "oops"})
 try:
-    await client.receive_output(timeout=1)
+    await client.wait(timeout=1)  # until the consumer's task ends; its exception is raised here
 except ValueError as error:
     print("the consumer raised:", error)
-print("consumer still running?", not client.future.done())
+print("consumer finished:", client.future.done())
 
 # %% [markdown]
-# One misspelt type (`chat.typo` where the method is `chat_message`) ended the connection.
-# A typo like that in a `group_send` kills every member of the group at once. When you add an
-# event type, add its handler in the same change, and test it.
+# One misspelt type (`chat.typo` where the method is `chat_message`) ended the consumer.
+# In a group the same typo reaches every member. `TypoRoom` puts every client in one group and
+# forwards what one sends, under a type that is one letter off its handler's name:
+
+# %%
+# %%lesson
+class TypoRoom(AsyncJsonWebsocketConsumer):
+    """Every member of group "typo" should hear what one member says; the event type has a typo."""
+
+    group = "typo"
+
+    async def connect(self):
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def receive_json(self, content, **kwargs):
+        await self.channel_layer.group_send(self.group, {"type": "chat.mesage", "text": content["text"]})
+
+    async def chat_message(self, event):
+        await self.send_json({"chat": event["text"]})
+
+
+# %% [markdown]
+# The type says `chat.mesage`, so the method looked up is `chat_mesage`, which does not exist.
+# daphne serves the lesson module's `application`, a router with one route:
+
+# %%
+# %%lesson
+application = URLRouter([path("ws/typo/", TypoRoom.as_asgi())])
+
+# %% [markdown]
+# Three clients join the room over a real daphne, and the first one says hello:
+
+# %%
+import asyncio
+import json
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+with run_daphne("lesson:application") as server:
+    members = [await connect(server.ws_url("/ws/typo/")) for _ in range(3)]
+    await members[0].send(json.dumps({"text": "hello"}))
+    for number, member in enumerate(members, 1):
+        try:
+            print(f"member {number} got", await asyncio.wait_for(member.recv(), timeout=3))
+        except ConnectionClosed as closed:
+            print(f"member {number}: closed by the server with code {closed.rcvd.code}")
+
+# %% [markdown]
+# All three members were closed with **1011** (internal error), the sender too: each consumer
+# looked up `chat_mesage`, raised, and died. daphne checks its applications about once a
+# second; when one has ended with an exception it logs the traceback and closes that
+# connection with 1011 (`daphne/server.py`, `application_checker`; `daphne/ws_protocol.py`,
+# `handle_exception`). When you add an event type, add its handler in the same change, and
+# test it.
 
 # %% [markdown]
 # ## Why application events are namespaced
@@ -112,20 +201,69 @@ print("consumer still running?", not client.future.done())
 # application event were called `websocket.disconnect`, or plainly `disconnect`, it would run
 # one of those methods, or clash with the `disconnect()` hook you write. Giving your own
 # events a prefix (`chat.`, `relay.`, `team.`) keeps your handlers apart from the protocol's.
-# It also keeps them apart from each other's when several apps share a consumer.
+# It also keeps them apart from each other's when several apps share a consumer. The next
+# section shows a client calling `websocket_disconnect` this way.
 
 # %% [markdown]
 # ## Security: never let the client choose the type
 #
-# `UnsafeRelayConsumer` takes a shortcut that is easy to write: it forwards the client's JSON
-# into `group_send` and adds a default type, `{"type": "relay.message", **content}`. The room
-# also has a handler meant only for the server, `relay_announce`, which shows a message
-# "from the ADMINS". Mallory sends JSON that carries a `type` of her choosing:
+# A relay room: every member of group `relay` hears the others through `relay_message`. The
+# room also has a handler meant only for the server, `relay_announce`, which shows a message
+# "from the ADMINS".
 
 # %%
-from lessons.nb08_handlers import SafeRelayConsumer, UnsafeRelayConsumer
+# %%lesson
+class RelayRoom(AsyncJsonWebsocketConsumer):
+    """Members of group "relay" hear each other; the server alone may announce."""
+
+    group = "relay"
+
+    async def connect(self):
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def relay_message(self, event):
+        await self.send_json({"from": "a member", "text": event["text"]})
+
+    async def relay_announce(self, event):
+        """Meant for the server only (for example a management command)."""
+        await self.send_json({"from": "the ADMINS", "text": event["text"]})
 
 
+# %% [markdown]
+# Two ways to pass on what a member sends, side by side. The unsafe one takes a shortcut that
+# is easy to write: the client's JSON becomes the event, with a default type. The safe one
+# builds the event itself.
+
+# %%
+# %%lesson
+class UnsafeRelayConsumer(RelayRoom):
+    """DO NOT COPY: the client's JSON becomes the event, "type" included."""
+
+    async def receive_json(self, content, **kwargs):
+        await self.channel_layer.group_send(self.group, {"type": "relay.message", **content})
+
+
+class SafeRelayConsumer(RelayRoom):
+    """The server writes the event: a fixed type, and only the field it checked."""
+
+    async def receive_json(self, content, **kwargs):
+        text = content.get("text") if isinstance(content, dict) else None
+        if not isinstance(text, str):
+            await self.send_json({"error": 'send {"text": "..."}'})
+            return
+        await self.channel_layer.group_send(self.group, {"type": "relay.message", "text": text})
+
+
+# %% [markdown]
+# In `UnsafeRelayConsumer` a `type` in the client's JSON overwrites `"relay.message"`, because
+# `**content` comes after it. `SafeRelayConsumer` copies one checked string and nothing else.
+# A room of two, Alice and Mallory, for either consumer:
+
+# %%
 async def room_of_two(consumer):
     alice = WebsocketCommunicator(consumer.as_asgi(), "/ws/relay/")
     mallory = WebsocketCommunicator(consumer.as_asgi(), "/ws/relay/")
@@ -133,14 +271,17 @@ async def room_of_two(consumer):
     await mallory.connect()
     return alice, mallory
 
+# %% [markdown]
+# Mallory sends JSON that carries a `type` of her choosing, first to the unsafe room:
 
+# %%
 alice, mallory = await room_of_two(UnsafeRelayConsumer)
 await mallory.send_json_to({"type": "relay.announce", "text": "Maintenance: reply with your password"})
 print("alice sees:", await alice.receive_json_from())
 
 await mallory.send_json_to({"type": "websocket.disconnect", "code": 1000})
 await alice.receive_nothing(timeout=0.3)
-print("alice's consumer still running?", not alice.future.done())
+print("alice's consumer finished:", alice.future.done())
 
 # %% [markdown]
 # With the unsafe consumer, Mallory did two things:
@@ -152,17 +293,8 @@ print("alice's consumer still running?", not alice.future.done())
 #   open, but nothing will ever reach it.
 #
 # Any handler on the consumer can be called this way, including ones added later by someone
-# who does not know about the relay.
-#
-# The safe consumer builds the event itself. The type is fixed in the code, and only checked
-# fields are copied from the client's message:
-#
-# ```python
-# text = content.get("text")
-# if not isinstance(text, str):
-#     await self.send_json({"error": 'send {"text": "..."}'}); return
-# await self.channel_layer.group_send(self.group, {"type": "relay.message", "text": text})
-# ```
+# who does not know about the relay. The same two messages to the safe room, and a JSON array
+# that is not an object at all:
 
 # %%
 alice, mallory = await room_of_two(SafeRelayConsumer)
@@ -170,18 +302,63 @@ await mallory.send_json_to({"type": "relay.announce", "text": "Maintenance: repl
 print("alice sees:", await alice.receive_json_from())
 print("mallory sees:", await mallory.receive_json_from())
 
-await mallory.send_json_to({"type": "websocket.disconnect", "code": 1000})
-print("mallory sees:", await mallory.receive_json_from())
-print("alice's consumer still running?", not alice.future.done())
+for attempt in ({"type": "websocket.disconnect", "code": 1000}, ["hi"]):
+    await mallory.send_json_to(attempt)
+    print(f"mallory sent {attempt}, got:", await mallory.receive_json_from())
+print("alice's consumer finished:", alice.future.done())
 for each in (alice, mallory):
     await each.disconnect()
 
 # %% [markdown]
 # Mallory's `type` was ignored. Her text arrived as an ordinary member's message, and the
-# second attempt (no `text`) got an error, which was sent to Mallory alone. Alice kept her
-# connection. If a client needs several kinds of messages, map a field such as `action` to
-# server-chosen types with an explicit allow-list (`{"say": "relay.message"}`). Never pass the
-# client's string through.
+# attempts without a `text` string got an error, sent to Mallory alone. Alice kept her
+# connection.
+#
+# ## Several kinds of message: an allow-list
+#
+# If a client needs several kinds of messages, let it name an `action` and map each allowed
+# action to a type the server chose. Anything not on the list is refused:
+
+# %%
+# %%lesson
+class ActionRelayConsumer(RelayRoom):
+    """The client names an action; the server maps it to an event type it chose, or refuses."""
+
+    actions = {"say": "relay.message", "wave": "relay.wave"}
+
+    async def receive_json(self, content, **kwargs):
+        action = content.get("action") if isinstance(content, dict) else None
+        if action not in self.actions:
+            await self.send_json({"error": f"unknown action; try one of {sorted(self.actions)}"})
+            return
+        await self.channel_layer.group_send(
+            self.group, {"type": self.actions[action], "text": str(content.get("text", ""))})
+
+    async def relay_wave(self, event):
+        await self.send_json({"from": "a member", "waves": True})
+
+
+# %% [markdown]
+# The keys of `actions` are the only strings a client can pick, and the values are the only
+# types that can reach the group. Mallory tries a listed action, then the announcement:
+
+# %%
+alice, mallory = await room_of_two(ActionRelayConsumer)
+await mallory.send_json_to({"action": "wave"})
+print("alice sees:", await alice.receive_json_from())
+await mallory.receive_json_from()  # her own wave
+
+for attempt in ({"action": "relay.announce", "text": "Maintenance"}, {"action": "announce"}):
+    await mallory.send_json_to(attempt)
+    print(f"mallory sent {attempt}, got:", await mallory.receive_json_from())
+print("alice got nothing more:", await alice.receive_nothing(timeout=0.3))
+for each in (alice, mallory):
+    await each.disconnect()
+
+# %% [markdown]
+# The wave went through as `relay.wave`; both ways of asking for an announcement were refused,
+# and Alice heard nothing of them. The client's string chose an entry in the server's table,
+# never a method name.
 
 # %% [markdown]
 # ## Exercises
