@@ -1,7 +1,12 @@
-"""The behaviours notebooks 04–06 teach, pinned: if an upgrade of channels, daphne or autobahn
-changes one of them, this file says which, before a learner's notebook does."""
+"""The behaviours notebooks 04–06 teach, pinned on the code of the notebooks themselves.
+
+Each notebook's ``%%lesson`` cells are built from ``notebooks_src`` (``lesson.from_notebook``)
+and served by a daphne of their own, so a notebook edit is what these tests check; if an
+upgrade of channels, daphne or autobahn changes a behaviour, this file says which.
+"""
 
 import asyncio
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -12,32 +17,28 @@ from django.core.exceptions import SynchronousOnlyOperation
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from channels_lab import DEMO_PROJECT, REPO_ROOT, run_daphne
-from lessons import nb04_lifecycle as nb04
-from lessons import nb05_json as nb05
-from lessons import nb06_async as nb06
+from channels_lab import DEMO_PROJECT, REPO_ROOT, lesson, run_daphne
+
+
+@contextlib.contextmanager
+def notebook(number, *, serve=False):
+    """The module ``lesson`` of notebook ``number``, built from its source; with ``serve``, also a daphne serving it."""
+    with lesson.from_notebook(number) as lessons:
+        try:
+            if serve:
+                with run_daphne("lesson:application") as server:
+                    yield lessons.modules["lesson"].module, server
+            else:
+                yield lessons.modules["lesson"].module, None
+        finally:
+            lesson.use(None)
 
 
 @pytest.fixture(scope="module")
-def lessons_server():
-    """One daphne serving the three lessons' routes under /04/, /05/ and /06/."""
-    path = os.pathsep.join([str(Path(__file__).parent), str(DEMO_PROJECT), str(REPO_ROOT)])
-    with run_daphne("test_lessons_04_06:application", env={"PYTHONPATH": path}) as server:
-        yield server
-
-
-def _application():
-    from channels.routing import URLRouter
-    from django.urls import path
-
-    return URLRouter([
-        path("04/", URLRouter(nb04.application.routes)),
-        path("05/", URLRouter(nb05.application.routes)),
-        path("06/", URLRouter(nb06.application.routes)),
-    ])
-
-
-application = _application()
+def nb04():
+    """Notebook 04's module ``lesson`` and a daphne serving its ``application``."""
+    with notebook("04", serve=True) as served:
+        yield served
 
 
 async def closed_code(websocket):
@@ -48,63 +49,128 @@ async def closed_code(websocket):
 
 # ---- notebook 04 ----
 
-async def test_04_lifecycle_order_in_process():
-    nb04.TRACE.clear()
-    client = WebsocketCommunicator(nb04.TracedConsumer.as_asgi(), "/")
+async def test_04_lifecycle_order_in_process(nb04):
+    module, _ = nb04
+    module.TRACE.clear()
+    client = WebsocketCommunicator(module.TracedConsumer.as_asgi(), "/")
     assert await client.connect() == (True, None)
     await client.send_to(text_data="hi")
     assert await client.receive_from() == "hi"
     await client.disconnect()
-    assert nb04.TRACE == ["websocket_connect {'type': 'websocket.connect'}", "connect",
-                          "receive text='hi' bytes=None", "disconnect code=1000"]
+    assert module.TRACE == ["websocket_connect {'type': 'websocket.connect'}", "connect",
+                            "receive text='hi' bytes=None", "disconnect code=1000"]
 
 
-async def test_04_daphne_keeps_the_close_code_but_drops_the_reason(lessons_server):
-    async with connect(lessons_server.ws_url("/04/ws/traced/")) as websocket:
+async def test_04_daphne_keeps_the_close_code_but_drops_the_reason(nb04):
+    async with connect(nb04[1].ws_url("/ws/traced/")) as websocket:
         await websocket.send("bye")
         with pytest.raises(ConnectionClosed) as closed:
             await websocket.recv()
     assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4000, "")
 
 
-@pytest.mark.parametrize("path", ["/04/ws/members/", "/04/ws/exceptions/"])
-async def test_04_closing_before_accept_is_http_403(lessons_server, path):
+@pytest.mark.parametrize("path", ["/ws/members/", "/ws/exceptions/"])
+async def test_04_closing_before_accept_is_http_403(nb04, path):
     with pytest.raises(InvalidStatus) as refused:
-        async with connect(lessons_server.ws_url(path)):
+        async with connect(nb04[1].ws_url(path)):
             pass
     assert refused.value.response.status_code == 403
-    async with connect(lessons_server.ws_url(path + "?ticket=yes")):
+    async with connect(nb04[1].ws_url(path + "?ticket=yes")):
         pass
 
 
-async def test_04_daphne_honours_the_subprotocol_but_drops_accept_headers(lessons_server):
-    url = lessons_server.ws_url("/04/ws/subprotocols/")
+async def test_04_daphne_honours_the_subprotocol_but_drops_accept_headers(nb04):
+    url = nb04[1].ws_url("/ws/subprotocols/")
     async with connect(url, subprotocols=["chat.v1", "chat.v2"]) as websocket:
         assert websocket.subprotocol == "chat.v2"
         assert "x-chat-server" not in websocket.response.headers  # daphne issue #326
 
 
-async def test_04_overriding_websocket_connect_skips_the_groups():
+async def test_04_a_close_without_code_reaches_the_client_as_1000(nb04):
+    async with connect(nb04[1].ws_url("/ws/last-word/")) as websocket:
+        await websocket.send("anything")
+        assert await websocket.recv() == "that's all, goodbye"
+        assert await closed_code(websocket) == 1000
+
+
+async def test_04_overriding_websocket_connect_skips_the_groups(nb04):
     from channels.layers import get_channel_layer
 
+    module, _ = nb04
     clients = {cls: WebsocketCommunicator(cls.as_asgi(), "/")
-               for cls in (nb04.OverridesConnect, nb04.OverridesWebsocketConnect)}
+               for cls in (module.OverridesConnect, module.OverridesWebsocketConnect)}
     for client in clients.values():
         await client.connect()
     await get_channel_layer().group_send("news", {"type": "news.flash", "text": "flash"})
-    assert await clients[nb04.OverridesConnect].receive_from() == "flash"
-    assert await clients[nb04.OverridesWebsocketConnect].receive_nothing(0.2)
+    assert await clients[module.OverridesConnect].receive_from() == "flash"
+    assert await clients[module.OverridesWebsocketConnect].receive_nothing(0.2)
     for client in clients.values():
         await client.disconnect()
 
 
-async def test_04_without_stop_consumer_the_instance_outlives_the_connection():
-    client = WebsocketCommunicator(nb04.ForgetsStopConsumer.as_asgi(), "/")
+async def test_04_without_stop_consumer_the_instance_and_its_membership_outlive_the_connection(nb04):
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    client = WebsocketCommunicator(nb04[0].ForgetsStopConsumer.as_asgi(), "/")
     await client.connect()
     await client.send_input({"type": "websocket.disconnect", "code": 1000})
     done, _ = await asyncio.wait([client.future], timeout=0.3)
     assert not done
     await client.wait(0)
+    assert len(layer.groups["news"]) == 1  # no group_discard: the membership stays until group_expiry
+    assert layer.group_expiry == 86400
+
+
+async def test_04_an_edited_and_rerun_cell_is_served_by_the_running_daphne():
+    """Issue 10, item 4: the notebook's loop, done by code: edit ShoutConsumer, re-add it, connect again."""
+    with notebook("04", serve=True) as (module, server):
+        lessons = lesson.active()
+        source = next(code for names, code in lessons.modules["lesson"].parts if "ShoutConsumer" in names)
+        async with connect(server.ws_url("/ws/shout/")) as websocket:
+            await websocket.send("hello")
+            assert await websocket.recv() == "HELLO"
+
+            lessons.add(source.replace(".upper()", ".lower()"))  # what re-running the edited cell does
+            await websocket.send("HeLLo")  # an open connection keeps the code it started with
+            assert await websocket.recv() == "HELLO"
+        async with connect(server.ws_url("/ws/shout/")) as websocket:
+            await websocket.send("HeLLo")
+            assert await websocket.recv() == "hello"
+
+        assert "self.accept()" in source
+        lessons.add(source.replace("self.accept()", "self.close()"))  # the notebook's suggested edit
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(server.ws_url("/ws/shout/")):
+                pass
+        assert refused.value.response.status_code == 403
+
+
+# ---- notebooks 05 and 06 (still served from demo_project/lessons) ----
+
+from lessons import nb05_json as nb05  # noqa: E402
+from lessons import nb06_async as nb06  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def lessons_server():
+    """One daphne serving the lessons' routes under /05/ and /06/."""
+    path = os.pathsep.join([str(Path(__file__).parent), str(DEMO_PROJECT), str(REPO_ROOT)])
+    with run_daphne("test_lessons_04_06:application", env={"PYTHONPATH": path}) as server:
+        yield server
+
+
+def _application():
+    from channels.routing import URLRouter
+    from django.urls import path
+
+    return URLRouter([
+        path("05/", URLRouter(nb05.application.routes)),
+        path("06/", URLRouter(nb06.application.routes)),
+    ])
+
+
+application = _application()
 
 
 # ---- notebook 05 ----
