@@ -13,6 +13,7 @@ rewrites a maintainer's script.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,6 +27,31 @@ from .servers import REPO_ROOT
 NOTEBOOKS = REPO_ROOT / "notebooks"
 SOURCES = REPO_ROOT / "notebooks_src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+# The environment of every kernel that makes committed outputs (``execute`` below) or replays
+# them (nbval: ``pytest_configure`` below, since nbval starts its kernels with a copy of
+# os.environ, jupyter_client/provisioning/provisioner_base.py, ``kwargs.pop("env", os.environ)``).
+# ipykernel sets FORCE_COLOR=1 inside every kernel (ipykernel/zmqshell.py, init_environment),
+# so every process a cell starts inherits it; Python 3.13 and later then colour the tracebacks
+# of those processes (Lib/_colorize.py, can_colorize: FORCE_COLOR -> True), and 3.11/3.12 do
+# not, so outputs would depend on the Python. PYTHON_COLORS=0 is read before FORCE_COLOR
+# (_colorize.py, can_colorize) and ignored by 3.11 and 3.12. Kernels JupyterLab starts for a
+# learner keep their colours.
+KERNEL_ENV = {"PYTHON_COLORS": "0"}
+
+
+def kernel_env() -> dict[str, str]:
+    """This process's environment with ``KERNEL_ENV`` on top: what a kernel making or replaying outputs gets."""
+    return {**os.environ, **KERNEL_ENV}
+
+
+def pytest_configure(config) -> None:
+    """pytest plugin (pyproject.toml's ``-p channels_lab.notebooks``): nbval's kernels get ``KERNEL_ENV``.
+
+    Set in pytest's own environment because nbval gives its kernels no other way in; the
+    tests' other subprocesses get it too, which keeps their tracebacks plain on 3.13 as well.
+    """
+    os.environ.update(KERNEL_ENV)
 
 
 def scripts(names=()) -> list[Path]:
@@ -48,7 +74,7 @@ def execute(script: Path, timeout: int = 120) -> float:
     NotebookClient(
         notebook, timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
-    ).execute()
+    ).execute(env=kernel_env())
     seconds = time.monotonic() - started
     nbformat.write(notebook, ipynb_of(script))
     return seconds
