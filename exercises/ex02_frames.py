@@ -1,41 +1,31 @@
-"""ex02 — Build and read WebSocket frames by hand (notebooks/01_handshake.ipynb).
+"""ex02 — Turn a stream of frames back into messages (notebooks/01_handshake.ipynb).
 
-After the handshake, every message travels in frames (RFC 6455, section 5.2):
+The notebook read one frame at a time. What arrives on a socket is a stream of frames, and a
+message may be split across several of them (RFC 6455, section 5.4): the first frame carries
+the opcode (0x1 text, 0x2 binary) with FIN clear, continuation frames (opcode 0x0) follow, and
+the frame with FIN set ends the message. Control frames (0x8 close, 0x9 ping, 0xA pong) are
+never fragmented and may arrive *between* the fragments of a message.
 
-    byte 0: FIN bit (0x80) | opcode (0x1 text, 0x2 binary, 0x8 close, 0x9 ping, 0xA pong)
-    byte 1: MASK bit (0x80) | payload length, in one of three forms:
-              0–125          the length itself
-              126            then the length in the next 2 bytes (big-endian)
-              127            then the length in the next 8 bytes (big-endian)
-    then:   the 4-byte masking key, if MASK is set
-    then:   the payload; if masked, byte i is XOR-ed with mask_key[i % 4]
+Write ``read_messages(data)``: read every frame in ``data`` (masked or not, any of the three
+length forms) and return the complete messages in the order they were completed, each as
+``(opcode, payload)``: a text or binary message with its opcode and all its fragments' payloads
+joined (unmasked), a control frame as its own message. Raise ``ValueError`` (with a message
+saying what is wrong) when the stream breaks the rules:
 
-Write ``mask_text_frame`` (what a client sends) and ``parse_frame`` (read any one frame).
+- a frame with any of RSV1, RSV2 or RSV3 set (no extension was negotiated, section 5.2);
+- a control frame with FIN clear or a payload over 125 bytes (section 5.5);
+- a continuation frame when no message was started, or a new text/binary frame while one is
+  still unfinished (section 5.4);
+- an opcode that is not one of the six above;
+- ``data`` that ends in the middle of a frame, or with a message unfinished.
 
 Check your work:  make check EX=ex02   (or check("ex02") at the end of the notebook)
 Stuck?            make hint EX=ex02
 """
 
-import struct  # noqa: F401 - struct.pack("!BBH", ...) and struct.unpack_from may help
+CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 
 
-def mask_text_frame(text: str, mask_key: bytes) -> bytes:
-    """Return one final (FIN) text frame carrying ``text``, masked with the 4-byte ``mask_key``.
-
-    Use the shortest payload-length form that fits the UTF-8 encoded text.
-
-    >>> mask_text_frame("Hello", bytes([0x37, 0xFA, 0x21, 0x3D])).hex()
-    '818537fa213d7f9f4d5158'
-    """
-    raise NotImplementedError("ex02 is not solved yet: write mask_text_frame() in exercises/ex02_frames.py")
-
-
-def parse_frame(data: bytes) -> tuple[bool, int, bytes]:
-    """Read the one frame at the start of ``data``; return ``(fin, opcode, payload)``.
-
-    The frame may be masked (from a client) or not (from a server); return the payload unmasked.
-
-    >>> parse_frame(bytes.fromhex("810548656c6c6f"))
-    (True, 1, b'Hello')
-    """
-    raise NotImplementedError("ex02 is not solved yet: write parse_frame() in exercises/ex02_frames.py")
+def read_messages(data: bytes) -> list[tuple[int, bytes]]:
+    """Return every complete message in ``data`` as ``(opcode, payload)``, or raise ValueError."""
+    raise NotImplementedError("ex02 is not solved yet: write read_messages() in exercises/ex02_frames.py")

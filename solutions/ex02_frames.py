@@ -1,67 +1,75 @@
-"""ex02 — Build and read WebSocket frames by hand (notebooks/01_handshake.ipynb).
+"""ex02 — Turn a stream of frames back into messages (notebooks/01_handshake.ipynb).
 
-After the handshake, every message travels in frames (RFC 6455, section 5.2):
+The notebook read one frame at a time. What arrives on a socket is a stream of frames, and a
+message may be split across several of them (RFC 6455, section 5.4): the first frame carries
+the opcode (0x1 text, 0x2 binary) with FIN clear, continuation frames (opcode 0x0) follow, and
+the frame with FIN set ends the message. Control frames (0x8 close, 0x9 ping, 0xA pong) are
+never fragmented and may arrive *between* the fragments of a message.
 
-    byte 0: FIN bit (0x80) | opcode (0x1 text, 0x2 binary, 0x8 close, 0x9 ping, 0xA pong)
-    byte 1: MASK bit (0x80) | payload length, in one of three forms:
-              0–125          the length itself
-              126            then the length in the next 2 bytes (big-endian)
-              127            then the length in the next 8 bytes (big-endian)
-    then:   the 4-byte masking key, if MASK is set
-    then:   the payload; if masked, byte i is XOR-ed with mask_key[i % 4]
+Write ``read_messages(data)``: read every frame in ``data`` (masked or not, any of the three
+length forms) and return the complete messages in the order they were completed, each as
+``(opcode, payload)``: a text or binary message with its opcode and all its fragments' payloads
+joined (unmasked), a control frame as its own message. Raise ``ValueError`` (with a message
+saying what is wrong) when the stream breaks the rules:
 
-Write ``mask_text_frame`` (what a client sends) and ``parse_frame`` (read any one frame).
+- a frame with any of RSV1, RSV2 or RSV3 set (no extension was negotiated, section 5.2);
+- a control frame with FIN clear or a payload over 125 bytes (section 5.5);
+- a continuation frame when no message was started, or a new text/binary frame while one is
+  still unfinished (section 5.4);
+- an opcode that is not one of the six above;
+- ``data`` that ends in the middle of a frame, or with a message unfinished.
 
 Check your work:  make check EX=ex02   (or check("ex02") at the end of the notebook)
 Stuck?            make hint EX=ex02
 """
 
-import struct
+CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 
 
-def mask_text_frame(text: str, mask_key: bytes) -> bytes:
-    """Return one final (FIN) text frame carrying ``text``, masked with the 4-byte ``mask_key``.
-
-    Use the shortest payload-length form that fits the UTF-8 encoded text.
-
-    >>> mask_text_frame("Hello", bytes([0x37, 0xFA, 0x21, 0x3D])).hex()
-    '818537fa213d7f9f4d5158'
-    """
-    payload = text.encode("utf-8")
-    length = len(payload)
-    if length <= 125:
-        header = struct.pack("!BB", 0x80 | 0x1, 0x80 | length)
-    elif length <= 0xFFFF:
-        header = struct.pack("!BBH", 0x80 | 0x1, 0x80 | 126, length)
-    else:
-        header = struct.pack("!BBQ", 0x80 | 0x1, 0x80 | 127, length)
-    masked = bytes(byte ^ mask_key[i % 4] for i, byte in enumerate(payload))
-    return header + mask_key + masked
-
-
-def parse_frame(data: bytes) -> tuple[bool, int, bytes]:
-    """Read the one frame at the start of ``data``; return ``(fin, opcode, payload)``.
-
-    The frame may be masked (from a client) or not (from a server); return the payload unmasked.
-
-    >>> parse_frame(bytes.fromhex("810548656c6c6f"))
-    (True, 1, b'Hello')
-    """
-    fin = bool(data[0] & 0x80)
-    opcode = data[0] & 0x0F
-    masked = bool(data[1] & 0x80)
-    length = data[1] & 0x7F
-    offset = 2
-    if length == 126:
-        (length,) = struct.unpack_from("!H", data, offset)
+def read_messages(data: bytes) -> list[tuple[int, bytes]]:
+    """Return every complete message in ``data`` as ``(opcode, payload)``, or raise ValueError."""
+    messages, started, parts = [], None, []
+    offset = 0
+    while offset < len(data):
+        if len(data) - offset < 2:
+            raise ValueError("the data ends inside a frame header")
+        first, second = data[offset], data[offset + 1]
+        fin, rsv, opcode = bool(first & 0x80), first & 0x70, first & 0x0F
+        masked, length = bool(second & 0x80), second & 0x7F
         offset += 2
-    elif length == 127:
-        (length,) = struct.unpack_from("!Q", data, offset)
-        offset += 8
-    if masked:
-        mask_key = data[offset:offset + 4]
-        offset += 4
-    payload = data[offset:offset + length]
-    if masked:
-        payload = bytes(byte ^ mask_key[i % 4] for i, byte in enumerate(payload))
-    return fin, opcode, payload
+        if rsv:
+            raise ValueError(f"RSV bits {rsv >> 4:03b} are set, but no extension was negotiated")
+        if opcode not in (CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG):
+            raise ValueError(f"unknown opcode {opcode:#x}")
+        extra = {126: 2, 127: 8}.get(length, 0)
+        if len(data) - offset < extra + 4 * masked:
+            raise ValueError("the data ends inside a frame header")
+        if extra:
+            length = int.from_bytes(data[offset:offset + extra], "big")
+            offset += extra
+        key = data[offset:offset + 4] if masked else b""
+        offset += 4 * masked
+        if len(data) - offset < length:
+            raise ValueError(f"the data ends inside a {length}-byte payload")
+        payload = data[offset:offset + length]
+        offset += length
+        if masked:
+            payload = bytes(byte ^ key[i % 4] for i, byte in enumerate(payload))
+        if opcode >= CLOSE:
+            if not fin or length > 125:
+                raise ValueError("a control frame must be final and carry at most 125 bytes")
+            messages.append((opcode, payload))
+            continue
+        if opcode == CONTINUATION and started is None:
+            raise ValueError("a continuation frame arrived with no message started")
+        if opcode != CONTINUATION and started is not None:
+            raise ValueError("a new message started before the last one was finished")
+        if opcode != CONTINUATION:
+            started = opcode
+        parts.append(payload)
+        if fin:
+            messages.append((started, b"".join(parts)))
+            started, parts = None, []
+    if started is not None:
+        raise ValueError("the data ends with a message unfinished")
+    return messages

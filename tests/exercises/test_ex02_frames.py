@@ -1,116 +1,166 @@
-"""ex02: mask_text_frame(text, mask_key) -> bytes and parse_frame(data) -> (fin, opcode, payload)."""
+"""ex02: read_messages(data) -> [(opcode, payload), ...], reassembling fragments, or ValueError."""
 
+import os
 import socket
+import struct
 import threading
 
 import pytest
 from websockets.frames import Frame, Opcode
-from websockets.streams import StreamReader
 from websockets.sync.server import serve
 
-MASK = bytes([0x37, 0xFA, 0x21, 0x3D])  # the masking key of RFC 6455's examples (section 5.7)
+KEY = bytes([0x37, 0xFA, 0x21, 0x3D])  # the masking key of RFC 6455's examples (section 5.7)
+
+
+def frame(opcode, payload=b"", *, fin=True, mask=None, rsv=0):
+    """One frame's bytes, built by hand so that a test can also break the rules."""
+    n = len(payload)
+    head = bytes([(0x80 if fin else 0) | rsv << 4 | opcode])
+    bit = 0x80 if mask else 0
+    if n <= 125:
+        head += bytes([bit | n])
+    elif n <= 0xFFFF:
+        head += bytes([bit | 126]) + struct.pack("!H", n)
+    else:
+        head += bytes([bit | 127]) + struct.pack("!Q", n)
+    if mask:
+        payload = mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return head + payload
 
 
 @pytest.fixture(scope="module")
-def ex02(submission):
-    return submission("ex02_frames.py")
+def read(submission):
+    """The learner's read_messages, with its answer checked for shape: a list of (int, bytes)."""
+    function = submission("ex02_frames.py").read_messages
+
+    def call(data, valid=True):
+        if not valid:
+            return function(bytes(data))
+        try:
+            got = function(bytes(data))
+        except ValueError as error:
+            pytest.fail(f"read_messages raised ValueError({error}) on a valid stream of {len(data)} bytes: "
+                        "is the payload read from the right place (the length bytes, then the mask offset)?",
+                        pytrace=False)
+        assert isinstance(got, list), f"expected a list of (opcode, payload), got {type(got).__name__}"
+        for item in got:
+            assert type(item) is tuple and len(item) == 2 and type(item[0]) is int and type(item[1]) is bytes, \
+                f"expected each message as a tuple (int opcode, bytes payload), got {item!r}"
+        return got
+
+    return call
 
 
-def parsed_by_websockets(data, *, from_client):
-    """Parse one frame with the websockets library's own parser (which checks every rule)."""
-    reader = StreamReader()
-    reader.feed_data(data)
-    reader.feed_eof()
-    parser = Frame.parse(reader.read_exact, mask=from_client)
-    try:
-        next(parser)
-    except StopIteration as done:
-        return done.value
-    raise AssertionError("the frame is shorter than its header says")
+def show(messages):
+    return [(op, p if len(p) <= 12 else f"<{len(p)} bytes>") for op, p in messages]
 
 
-def test_rfc_masked_hello(ex02):
-    """mask_text_frame("Hello", key) gives RFC 6455's masked "Hello" frame byte for byte"""
-    got = ex02.mask_text_frame("Hello", MASK)
-    want = bytes.fromhex("818537fa213d7f9f4d5158")
-    assert got == want, f"expected {want.hex()}, got {got.hex() if isinstance(got, bytes) else got!r}"
+@pytest.mark.parametrize("hex_stream, want", [
+    ("810548656c6c6f", [(1, b"Hello")]),
+    ("818537fa213d7f9f4d5158", [(1, b"Hello")]),
+    ("8a05" + b"Hello".hex(), [(10, b"Hello")]),
+], ids=["unmasked text", "masked text", "pong"])
+def test_the_rfc_single_frames(read, hex_stream, want):
+    """The single frames of RFC 6455's examples (section 5.7) are one message each"""
+    got = read(bytes.fromhex(hex_stream))
+    assert got == want, f"for {hex_stream} expected {want!r}, got {show(got)!r}"
 
 
-LENGTH_FORMS = [(0, "no"), (125, "no"), (126, "2"), (65535, "2"), (65536, "8"), (70000, "8")]
+def test_a_fragmented_message_is_joined(read):
+    """The RFC's fragmented "Hel" + "lo" is one text message "Hello" """
+    got = read(bytes.fromhex("010348656c" "80026c6f"))
+    assert got == [(1, b"Hello")], (f"expected [(1, b'Hello')], got {show(got)!r}: the first fragment has FIN "
+                                    "clear, continuation frames (opcode 0) follow, the one with FIN ends the message")
 
 
-def test_every_length_form_is_a_valid_client_frame(ex02):
-    """Payloads of 0–125 bytes use the short length, up to 65535 the 2-byte form, larger the 8-byte form"""
-    for size, length_bytes in LENGTH_FORMS:
-        text = "x" * size
-        got = ex02.mask_text_frame(text, MASK)
-        assert isinstance(got, bytes), f"expected bytes, got {type(got).__name__}"
-        header = {"no": 2, "2": 4, "8": 10}[length_bytes] + 4
-        assert len(got) == header + size, (
-            f"a {size}-byte payload needs a {header}-byte header ({length_bytes} extra length bytes, "
-            f"4 mask bytes): expected {header + size} bytes in all, got {len(got)}")
-        frame = parsed_by_websockets(got, from_client=True)
-        assert (frame.fin, frame.opcode, frame.data) == (True, Opcode.TEXT, text.encode()), (
-            f"expected a final text frame of {size} bytes, got fin={frame.fin} opcode={frame.opcode!r} "
-            f"and {len(frame.data)} bytes")
+def test_every_frame_of_the_stream_is_read(read):
+    """Every frame in the data is read, not only the first"""
+    stream = frame(1, b"one") + frame(2, b"\x00two") + frame(1, b"three", mask=KEY)
+    got = read(stream)
+    assert got == [(1, b"one"), (2, b"\x00two"), (1, b"three")], f"expected three messages, got {show(got)!r}"
 
 
-def test_length_counts_utf8_bytes_not_characters(ex02):
-    """The length is of the UTF-8 bytes: "你好" is 6 bytes"""
-    got = ex02.mask_text_frame("你好", MASK)
-    assert got[1] == 0x80 | 6, f"expected second byte 0x86 (mask bit + 6), got {got[1]:#04x}"
-    assert parsed_by_websockets(got, from_client=True).data.decode() == "你好"
-
-
-@pytest.mark.parametrize("hex_frame, want", [
-    ("810548656c6c6f", (True, 1, b"Hello")),                          # RFC: unmasked text
-    ("818537fa213d7f9f4d5158", (True, 1, b"Hello")),                   # RFC: masked text
-    ("010348656c", (False, 1, b"Hel")),                                # RFC: first fragment, FIN clear
-    ("8903" + b"hey".hex(), (True, 9, b"hey")),                        # a ping
-    ("880203e8", (True, 8, b"\x03\xe8")),                              # a close frame, code 1000
-], ids=["unmasked", "masked", "fragment", "ping", "close"])
-def test_parse_short_frames(ex02, hex_frame, want):
-    """parse_frame reads FIN, the opcode and the (unmasked) payload of short frames"""
-    got = ex02.parse_frame(bytes.fromhex(hex_frame))
-    assert tuple(got) == want, f"for {hex_frame} expected {want!r}, got {got!r}"
+def test_a_ping_between_fragments_is_its_own_message(read):
+    """A ping that arrives between two fragments is a message of its own, and does not break the other"""
+    stream = frame(1, b"Hel", fin=False) + frame(9, b"are you there?") + frame(0, b"lo")
+    got = read(stream)
+    want = [(9, b"are you there?"), (1, b"Hello")]
+    assert got == want, (f"expected {want!r}, got {show(got)!r}: control frames may come between the "
+                         "fragments of a message (RFC 6455 section 5.4)")
 
 
 @pytest.mark.parametrize("masked", [False, True], ids=["from a server", "from a client"])
-def test_parse_long_frames(ex02, masked):
-    """parse_frame reads the 2-byte and 8-byte length forms, masked or not"""
-    for size in (126, 300, 65535, 65536, 70000):
-        payload = bytes(range(256)) * (size // 256) + bytes(size % 256)
-        data = Frame(Opcode.BINARY, payload).serialize(mask=masked) + b"next frame"
-        fin, opcode, got = ex02.parse_frame(data)
-        assert (fin, opcode) == (True, 2), f"expected (True, 2), got {(fin, opcode)!r}"
-        assert got == payload, f"expected the {size}-byte payload back, got {len(got)} bytes" + (
-            "" if len(got) != size else " that differ (unmasked with the right key?)")
+def test_every_length_form(read, masked):
+    """Payloads in the 7-bit, 16-bit and 64-bit length forms are read in full, masked or not"""
+    sizes = (0, 125, 126, 300, 65535, 65536, 70000)
+    payloads = [os.urandom(n) for n in sizes]
+    stream = b"".join(Frame(Opcode.BINARY, p).serialize(mask=masked) for p in payloads)
+    got = read(stream)
+    assert [len(p) for _, p in got] == list(sizes), \
+        f"expected payloads of {list(sizes)} bytes, got {[len(p) for _, p in got]}"
+    for (opcode, payload), want in zip(got, payloads):
+        assert (opcode, payload) == (2, want), \
+            f"a {len(want)}-byte binary payload came back different (the length bytes, or the mask offset?)"
 
 
-def test_a_real_server_echoes_your_frames(ex02):
-    """A real websockets server reads your frames and your parser reads its replies"""
-    with serve(lambda ws: [ws.send(message) for message in ws], "127.0.0.1", 0) as server:
+def test_each_fragment_is_unmasked_with_its_own_key(read):
+    """A client masks every fragment with a fresh key: each is unmasked with its own"""
+    stream = (frame(2, b"\x01\x02\x03", fin=False, mask=b"abcd") + frame(0, b"\x04\x05", fin=False, mask=b"wxyz")
+              + frame(0, b"\x06", mask=KEY))
+    got = read(stream)
+    assert got == [(2, b"\x01\x02\x03\x04\x05\x06")], f"expected one 6-byte binary message, got {show(got)!r}"
+
+
+BROKEN = {
+    "RSV1 set (a compressed frame, 0xC1)": frame(1, b"Hello", rsv=0b100),
+    "RSV2 set": frame(2, b"x", rsv=0b010),
+    "RSV3 set": frame(1, b"x", rsv=0b001),
+    "a ping of 126 bytes": frame(9, b"p" * 126),
+    "a fragmented ping": frame(9, b"p", fin=False) + frame(0, b"q"),
+    "a continuation with no message started": frame(0, b"lo"),
+    "a new text message inside an unfinished one": frame(1, b"Hel", fin=False) + frame(1, b"lo"),
+    "opcode 0x3": frame(3, b"x"),
+    "data that ends inside a header": frame(1, b"ok") + b"\x81",
+    "data that ends inside the extended length": frame(1, b"x" * 300)[:3],
+    "data that ends inside the payload": frame(1, b"Hello")[:-2],
+    "data that ends inside the masking key": frame(1, b"Hello", mask=KEY)[:4],
+    "a message left unfinished": frame(1, b"Hel", fin=False),
+}
+
+
+@pytest.mark.parametrize("stream", BROKEN.values(), ids=BROKEN.keys())
+def test_a_stream_that_breaks_the_rules_raises_value_error(read, stream, request):
+    """A stream that breaks RFC 6455's framing rules raises ValueError"""
+    what = request.node.callspec.id
+    try:
+        got = read(stream, valid=False)
+    except ValueError:
+        return
+    except Exception as error:  # noqa: BLE001 - which exception is the point
+        pytest.fail(f"for {what}: expected ValueError, got {type(error).__name__}: {error}", pytrace=False)
+    pytest.fail(f"for {what}: expected ValueError, but read_messages returned {show(got)!r}", pytrace=False)
+
+
+def test_what_a_real_server_sends(read):
+    """What a real websockets server sends (fragments, a ping, 70 000 bytes, its close) reads as its messages"""
+    def talk(ws):
+        ws.send(["Hel", "lo"])           # one text message in two fragments
+        ws.ping(b"ping!")
+        ws.send(b"\x00" * 70000)
+        ws.close(1000)
+
+    with serve(talk, "127.0.0.1", 0, close_timeout=0.5, ping_interval=None) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         port = server.socket.getsockname()[1]
         with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
             client.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
                            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                            "Sec-WebSocket-Version: 13\r\n\r\n".encode())
-            buffer = b""
-            while b"\r\n\r\n" not in buffer:
-                buffer += client.recv(4096)
-            assert buffer.startswith(b"HTTP/1.1 101"), buffer[:40]
-            buffer = buffer.split(b"\r\n\r\n", 1)[1]
-            for text in ["hi", "é" * 100, "z" * 70000]:
-                client.sendall(ex02.mask_text_frame(text, MASK))
-                expected_size = len(Frame(Opcode.TEXT, text.encode()).serialize(mask=False))
-                while len(buffer) < expected_size:
-                    chunk = client.recv(65536)
-                    assert chunk, f"the server closed the connection after your {len(text.encode())}-byte frame"
-                    buffer += chunk
-                got = ex02.parse_frame(buffer[:expected_size])
-                buffer = buffer[expected_size:]
-                assert tuple(got) == (True, 1, text.encode()), (
-                    f"expected the server to echo your {len(text.encode())}-byte text, "
-                    f"got {got[:2]!r} with {len(got[2])} bytes")
+            received = b""
+            while chunk := client.recv(65536):
+                received += chunk
         server.shutdown()
+    stream = received.split(b"\r\n\r\n", 1)[1]
+    got = read(stream)
+    want = [(1, b"Hello"), (9, b"ping!"), (2, b"\x00" * 70000), (8, b"\x03\xe8")]
+    assert got == want, f"expected {show(want)}, got {show(got)}"
