@@ -1,11 +1,17 @@
 """ex03 — A WebSocket app in bare ASGI, without Channels (notebooks/02_asgi_vs_wsgi.ipynb).
 
-Write ``shout(scope, receive, send)``, an ASGI application for ``websocket`` scopes that:
+Write ``shout(scope, receive, send)``, an ASGI application that any ASGI server can run
+(daphne, uvicorn, hypercorn). A server calls it once per connection with a ``scope`` whose
+``"type"`` says what the connection is:
 
-- accepts the connection when it receives ``websocket.connect``;
-- answers every text frame with the same text in upper case (``"hi"`` -> ``"HI"``);
-- closes with code 4003 when it receives a binary frame (this app takes text only);
-- returns when it receives ``websocket.disconnect``.
+- ``"websocket"``: accept the connection when ``websocket.connect`` arrives; answer every
+  text frame with the same text in upper case (``"hi"`` -> ``"HI"``); close with code 4003
+  when a binary frame arrives (this app takes text only); return when
+  ``websocket.disconnect`` arrives;
+- any other type (``"http"``, ``"lifespan"``, or one invented later): this app does not
+  support it, so raise an exception at once, before calling ``receive()``. That is what the
+  ASGI specification asks of an application for a protocol it does not speak; servers then
+  go on without it (uvicorn, for one, sends a ``lifespan`` scope first and waits for it).
 
 Check your work:  make check EX=ex03   (or check("ex03") at the end of the notebook)
 Stuck?            make hint EX=ex03

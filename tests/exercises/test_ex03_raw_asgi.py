@@ -1,9 +1,18 @@
-"""ex03: shout(scope, receive, send), a bare ASGI WebSocket app, driven in-process."""
+"""ex03: shout(scope, receive, send), a bare ASGI WebSocket app: in-process, under daphne and under uvicorn."""
 
 import asyncio
+import os
+import threading
+import time
 
 import pytest
 from channels.testing import WebsocketCommunicator
+from websockets.asyncio.client import connect
+
+from channels_lab import run_daphne
+from channels_lab.course import EXERCISES_DIR
+from channels_lab.grading import SUBMISSION_ENV
+from channels_lab.servers import django_env
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +54,8 @@ async def test_binary_frame_closes_with_4003(shout):
     client = await connected(shout)
     await client.send_to(bytes_data=b"\x00\x01")
     got = await client.receive_output(timeout=1)
-    assert got == {"type": "websocket.close", "code": 4003}, (
-        f"expected {{'type': 'websocket.close', 'code': 4003}}, got {got!r}")
+    assert got.get("type") == "websocket.close" and got.get("code") == 4003, \
+        f"expected a websocket.close with code 4003, got {got!r}"
     await client.disconnect()
 
 
@@ -61,3 +70,81 @@ async def test_returns_after_disconnect(shout):
         assert error is None, f"expected shout() to return quietly, got {error!r}"
     finally:
         client.stop(exceptions=False)
+
+
+async def answer_to(shout, scope, first_event):
+    """Call the app with ``scope``, offer ``first_event``; return "raised", the first message it sent, or "hung"."""
+    inbox, outbox = asyncio.Queue(), asyncio.Queue()
+    await inbox.put(first_event)
+    task = asyncio.ensure_future(shout(scope, inbox.get, outbox.put))
+    getting = asyncio.ensure_future(outbox.get())
+    done, _ = await asyncio.wait({task, getting}, timeout=1, return_when=asyncio.FIRST_COMPLETED)
+    for pending in (task, getting):
+        if not pending.done():
+            pending.cancel()
+    await asyncio.gather(task, getting, return_exceptions=True)
+    if getting in done:
+        return getting.result()
+    if task in done and task.exception() is not None:
+        return "raised"
+    return "returned" if task in done else "hung"
+
+
+SCOPES = {
+    "lifespan": ({"type": "lifespan", "asgi": {"version": "3.0"}}, {"type": "lifespan.startup"},
+                 "lifespan.startup.complete"),
+    "http": ({"type": "http", "asgi": {"version": "3.0"}, "method": "GET", "path": "/", "headers": [],
+              "query_string": b""}, {"type": "http.request", "body": b""}, "http.response.start"),
+}
+
+
+@pytest.mark.parametrize("kind", SCOPES)
+async def test_a_scope_it_does_not_serve_is_refused_at_once(shout, kind):
+    """A lifespan or http scope is refused at once by raising (or answered), never waited on forever"""
+    await (await connected(shout)).disconnect()  # it serves WebSockets, and ...
+    scope, first_event, answer = SCOPES[kind]
+    got = await answer_to(shout, scope, first_event)
+    if got == "raised" or (isinstance(got, dict) and got.get("type") == answer):
+        return
+    if got == "hung" or (isinstance(got, dict) and got.get("type", "").startswith("websocket.")):
+        pytest.fail(f"given a {kind!r} scope your app {'waited' if got == 'hung' else f'sent {got!r}'}: it ignores "
+                    'scope["type"]; an app raises for a scope type it does not support', pytrace=False)
+    pytest.fail(f"given a {kind!r} scope expected your app to raise, got {got!r}", pytrace=False)
+
+
+async def shout_over(url):
+    async with connect(url, open_timeout=5) as websocket:
+        await websocket.send("served")
+        return await asyncio.wait_for(websocket.recv(), 5)
+
+
+async def test_daphne_serves_it():
+    """daphne serves it to a real client"""
+    folder = os.environ.get(SUBMISSION_ENV, str(EXERCISES_DIR))
+    path = os.pathsep.join([folder, django_env()["PYTHONPATH"]])
+    with run_daphne("ex03_raw_asgi:shout", env={"PYTHONPATH": path}) as server:
+        got = await shout_over(server.ws_url("/"))
+    assert got == "SERVED", f"expected 'SERVED' back through daphne, got {got!r}"
+
+
+def test_uvicorn_serves_it(shout):
+    """uvicorn, which starts with a lifespan scope, serves it to a real client"""
+    import uvicorn
+
+    config = uvicorn.Config(shout, host="127.0.0.1", port=0, lifespan="auto", log_level="critical")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 3
+        while not server.started and time.monotonic() < deadline and thread.is_alive():
+            time.sleep(0.02)
+        if not server.started:
+            pytest.fail("uvicorn was still waiting for application startup after 3 s: your app received the "
+                        'lifespan scope and waited on it; it ignores scope["type"]', pytrace=False)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        got = asyncio.run(shout_over(f"ws://127.0.0.1:{port}/"))
+        assert got == "SERVED", f"expected 'SERVED' back through uvicorn, got {got!r}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
