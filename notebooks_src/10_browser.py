@@ -17,24 +17,188 @@
 # cell that nbval can replay.
 
 # %% [markdown]
-# ## A server for the page
+# ## The lesson's server, on this page
 #
-# The lesson app `lessons/nb10_browser.py` serves one page at `/` and one consumer at
-# `/ws/lab/`, which echoes what it gets (text as text, binary as binary) and closes the
-# connection when it receives the text `close`. The server must outlive this cell, so an
-# `AsyncExitStack` holds it; the last cell before the exercises closes the stack.
+# Everything the browser talks to in this notebook is defined in the next cells: a consumer
+# that echoes, one that refuses, the page (its HTML and its script) and the small ASGI app that
+# serves it. They are `%%lesson` cells: each runs here *and* becomes part of the module
+# `lesson`, which daphne serves. Edit one, re-run it, and the next connection (or page
+# load) gets the new code.
 
 # %%
-import contextlib
-
 from channels_lab import check, run_daphne, setup_django
 
 setup_django(DEMO_DATABASE=":memory:")
 
-from lessons import nb10_browser
+# %%
+# %%lesson
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.urls import path
+
+# %% [markdown]
+# The first lesson cell holds the imports the others use (every part of the module imports
+# what it needs; the module is re-run as a whole each time a part changes).
+
+# %%
+# %%lesson
+SERVER_CLOSE_CODE = 4001
+SERVER_CLOSE_REASON = "you asked me to close"
+
+
+class LabConsumer(AsyncWebsocketConsumer):
+    """Echoes every frame as it came; the text ``close`` makes it close the connection."""
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data == "close":
+            await self.close(code=SERVER_CLOSE_CODE, reason=SERVER_CLOSE_REASON)
+        elif text_data is not None:
+            await self.send(text_data=text_data)
+        else:
+            await self.send(bytes_data=bytes_data)
+
+    async def disconnect(self, code):
+        print(f"LabConsumer.disconnect(code={code})", flush=True)  # lands in daphne's output
+
+# %% [markdown]
+# `LabConsumer` answers text with text and bytes with bytes. On the text `close` it closes
+# with 4001 and a reason; `disconnect()` prints the code it got, into daphne's output, which a
+# later cell reads.
+
+# %%
+# %%lesson
+class RefuseConsumer(AsyncWebsocketConsumer):
+    """Turns every handshake down: closing before ``accept()`` makes daphne answer HTTP 403."""
+
+    async def connect(self):
+        await self.close()
+
+# %% [markdown]
+# `RefuseConsumer` never accepts, so every browser that dials it gets a failed handshake.
+#
+# Now the page's script. It finds its elements through the `<div>` that holds it and keeps
+# its names inside a function, so the same snippet works as a page of its own and inside this
+# notebook's output, even when the cell runs again. It also stores its socket in
+# `window.labSocket`, for the cells below to inspect.
+
+# %%
+# %%lesson
+SCRIPT = r"""(() => {
+const root = document.currentScript.parentElement;
+const $ = (role) => root.querySelector(`[data-role=${role}]`);
+const STATES = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
+const BIG = 512 * 1024;  // under daphne's default limit of 1 MiB per message
+let ws;
+
+function log(text) {
+  const line = document.createElement("li");
+  line.textContent = text;
+  $("log").append(line);
+  $("state").textContent = ws ? `${ws.readyState} (${STATES[ws.readyState]})` : "none";
+  $("buffered").textContent = ws ? ws.bufferedAmount : 0;
+}
+
+function connect() {
+  ws = window.labSocket = new WebSocket(root.dataset.url);  // starts the handshake, returns at once
+  ws.binaryType = "arraybuffer";                 // binary messages arrive as ArrayBuffer, not Blob
+  log(`new WebSocket(): readyState ${ws.readyState} (${STATES[ws.readyState]})`);
+  ws.onopen = () => log(`open: readyState ${ws.readyState} (${STATES[ws.readyState]})`);
+  ws.addEventListener("open", () => log(`addEventListener("open") ran too`));
+  ws.addEventListener("onopen", () => log(`addEventListener("onopen") ran`));  // never runs
+  ws.onmessage = (event) => {
+    if (typeof event.data === "string") {
+      log(`message (text): ${JSON.stringify(event.data)}`);
+    } else {
+      const bytes = new Uint8Array(event.data);
+      log(`message (binary): ${bytes.length} bytes, starting [${bytes.slice(0, 3)}]`);
+    }
+  };
+  ws.onerror = () => log("error (the event says nothing more, on purpose)");
+  ws.onclose = (event) =>
+    log(`close: code ${event.code}, reason ${JSON.stringify(event.reason)}, wasClean ${event.wasClean}`);
+}
+
+$("connect").onclick = connect;
+$("send-text").onclick = () => { ws.send("hello from the browser"); log("sent text"); };
+$("send-binary").onclick = () => { ws.send(new Uint8Array([1, 2, 3])); log("sent 3 bytes"); };
+$("send-big").onclick = () => {
+  ws.send(new ArrayBuffer(BIG));
+  log(`sent ${BIG} bytes: bufferedAmount right after send() is ${ws.bufferedAmount}`);
+};
+$("ask-close").onclick = () => { ws.send("close"); log("asked the server to close"); };
+$("close").onclick = () => { ws.close(4000, "done here"); log("called ws.close(4000)"); };
+connect();
+})();
+"""
+
+# %% [markdown]
+# The script logs every event with the socket's `readyState`, and wires six buttons: connect
+# again, send text, send 3 bytes, send 512 KiB, ask the server to close, close with 4000.
+# Note the listener for `"onopen"`: a mistake on purpose, explained below. The HTML around it:
+
+# %%
+# %%lesson
+BUTTONS = {
+    "connect": "Connect again",
+    "send-text": "Send text",
+    "send-binary": "Send 3 bytes",
+    "send-big": "Send 512 KiB",
+    "ask-close": "Ask the server to close",
+    "close": "Close (4000)",
+}
+
+
+def lab_page(ws_url):
+    """The page as an HTML snippet whose socket dials ``ws_url``."""
+    buttons = "\n".join(f'<button data-role="{role}">{label}</button>' for role, label in BUTTONS.items())
+    return f"""<div data-url="{ws_url}" style="font-family: sans-serif">
+<p>WebSocket to <code>{ws_url}</code> · readyState <b data-role="state">none</b>
+ · bufferedAmount <span data-role="buffered">0</span></p>
+{buttons}
+<ol data-role="log"></ol>
+<script>{SCRIPT}</script>
+</div>"""
+
+# %% [markdown]
+# `lab_page(url)` puts the socket's URL in a `data-url` attribute, where the script reads it.
+# An ASGI app serves the page over HTTP, and a router puts it beside the two consumers:
+
+# %%
+# %%lesson
+async def http_app(scope, receive, send):
+    """``GET /``: the page, its socket dialling this same host; anything else: 404."""
+    while (await receive()).get("more_body"):
+        pass
+    if scope["path"] != "/":
+        await send({"type": "http.response.start", "status": 404})
+        await send({"type": "http.response.body", "body": b"not found"})
+        return
+    host = dict(scope["headers"])[b"host"].decode()
+    body = f"<!doctype html>\n<title>WebSocket lab</title>\n{lab_page(f'ws://{host}/ws/lab/')}\n".encode()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+application = ProtocolTypeRouter({
+    "http": http_app,
+    "websocket": AllowedHostsOriginValidator(URLRouter([
+        path("ws/lab/", LabConsumer.as_asgi()),
+        path("ws/refuse/", RefuseConsumer.as_asgi()),
+    ])),
+})
+
+# %% [markdown]
+# `http_app` answers `GET /` with the page; WebSockets go through the origin check to the
+# two consumers. daphne serves the module; the server must outlive this cell, so an
+# `AsyncExitStack` holds it, and the last cell before the exercises closes the stack.
+
+# %%
+import contextlib
 
 lab = contextlib.AsyncExitStack()
-server = lab.enter_context(run_daphne("lessons.nb10_browser:application"))
+server = lab.enter_context(run_daphne("lesson:application"))
 lab_url = server.ws_url("/ws/lab/")
 print("page:  ", server.url + "/")
 print("socket:", lab_url)
@@ -45,16 +209,15 @@ print("socket:", lab_url)
 # %% [markdown]
 # ## The page, live in JupyterLab
 #
-# The next cell renders the lesson page right here. Its script creates
-# `new WebSocket(url)`, logs every event (`open`, `message`, `error`, `close`) with the
-# socket's `readyState`, and its buttons call `send()` with text, with 3 bytes, with 512 KiB,
-# ask the server to close, or call `close(4000)`. Click them and watch the log and the
-# `bufferedAmount` counter.
+# The next cell renders the lesson page right here. Click the buttons and watch the log and
+# the `bufferedAmount` counter. To change the page, edit the `SCRIPT` cell, re-run it and
+# this one (or reload the page daphne serves): daphne picks up the new module at the next
+# request.
 
 # %%
 from IPython.display import HTML
 
-HTML(nb10_browser.page(lab_url))
+HTML(lab_page(lab_url))
 
 # %% [markdown]
 # In a running JupyterLab the page connects at once (the first log lines say `CONNECTING`, then
@@ -264,14 +427,14 @@ print("\n".join(refused))
 await page.click("[data-role=ask-close]")
 await page.get_by_text("close: code").wait_for()
 print("\n".join((await log_lines())[-2:]))
-print("consumer's reason:", repr(nb10_browser.SERVER_CLOSE_REASON))
+print("consumer's reason:", repr(SERVER_CLOSE_REASON))
 
 # %% [markdown]
 # The code 4001 arrived; the reason did not. Channels' `close(reason=...)` puts the reason in
 # the ASGI message, but daphne 4.2 sends only the code
 # ([daphne issue #374](https://github.com/django/daphne/issues/374)), so put anything the page
-# must know in a message before closing, and let the code say *why* in a number. Chromium also
-# reports `wasClean` false for this server-initiated close; rely on the code, not on `wasClean`.
+# must know in a message before closing, and let the code say *why* in a number. Note
+# `wasClean false` as well: we come back to it below.
 #
 # When the page closes, the close event reports the code the *server* answered with:
 
@@ -295,6 +458,95 @@ print("the consumer got:", said[0].split()[-1])
 # Autobahn) answered the closing handshake with 1000, and that is what `event.code` shows. The
 # consumer's `disconnect(code)` received the page's 4000 (it prints it, and daphne's output is
 # in `server.output`).
+
+# %% [markdown]
+# ## Why `wasClean` depends on who closed first
+#
+# Both closes above completed the closing handshake (each side sent a close frame), yet
+# `wasClean` was `false` when the server started the close and `true` when the page did. The
+# same two cases once more, on fresh sockets:
+
+# %%
+closes = await page.evaluate(
+    """async (url) => {
+        const result = {};
+        for (const who of ["server", "page"]) {
+            const ws = new WebSocket(url);
+            await new Promise((resolve) => ws.addEventListener("open", resolve));
+            if (who === "server") ws.send("close"); else ws.close(4000);
+            const event = await new Promise((resolve) => ws.addEventListener("close", resolve));
+            result[`${who} closed first`] = {code: event.code, wasClean: event.wasClean};
+        }
+        return result;
+    }""",
+    lab_url,
+)
+for who, seen in closes.items():
+    print(f"{who}: {seen}")
+
+# %% [markdown]
+# Same result: it depends on who spoke first, every time. The reason is in daphne's WebSocket
+# library, Autobahn: what it does with the TCP connection once the closing handshake is done.
+
+# %%
+import inspect
+
+from autobahn.twisted.websocket import WebSocketAdapterProtocol
+from autobahn.websocket.protocol import WebSocketProtocol
+
+lines, first = inspect.getsourcelines(WebSocketProtocol.onCloseFrame)
+for number, line in enumerate(lines, first):
+    if "STATE_CLOSING:" in line or "STATE_OPEN:" in line or "dropConnection" in line:
+        print(f"autobahn/websocket/protocol.py:{number}  {line.strip()}")
+print(inspect.getsource(WebSocketAdapterProtocol._closeConnection))
+
+# %% [markdown]
+# When the server is `CLOSING` (it sent its close frame first) and the page's reply arrives,
+# Autobahn drops the TCP connection with `abort=True`, which Twisted carries out as
+# `abortConnection()`: the socket is closed with a TCP reset (RST) instead of the normal
+# FIN. When the page closed first (the server is still `OPEN`), Autobahn answers and drops the
+# connection with `abort=False`, an orderly `loseConnection()`. Chromium counts a connection
+# that ends in a reset as not clean, whatever came before it. A raw socket shows the two
+# endings on the wire: it sends one frame, answers the server's close frame if it gets one,
+# and reads until the connection ends.
+
+# %%
+import socket
+
+UPGRADE = ("GET /ws/lab/ HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n")
+MASK = b"\x00\x00\x00\x00"  # a client must mask its frames; an all-zero key leaves the bytes as they are
+TEXT_CLOSE = b"\x81\x85" + MASK + b"close"  # a text frame: "close" (asks LabConsumer to close)
+CLOSE_1000 = b"\x88\x82" + MASK + (1000).to_bytes(2, "big")  # a close frame, code 1000
+
+
+def how_tcp_ends(first_frame):
+    host = f"{server.host}:{server.port}"
+    with socket.create_connection((server.host, server.port), timeout=2) as sock:
+        sock.sendall(UPGRADE.format(host=host, origin=server.origin).encode())
+        while not sock.recv(4096).endswith(b"\r\n\r\n"):
+            pass
+        sock.sendall(first_frame)
+        frame = sock.recv(4096)
+        code = int.from_bytes(frame[2:4], "big")
+        if first_frame is TEXT_CLOSE:
+            sock.sendall(b"\x88\x82" + MASK + frame[2:4])  # answer the server's close frame
+        try:
+            while sock.recv(4096):
+                pass
+            return f"close frame {code}, then FIN (an orderly end)"
+        except ConnectionResetError:
+            return f"close frame {code}, then RST (connection reset by peer)"
+
+
+print("server closed first:", how_tcp_ends(TEXT_CLOSE))
+print("client closed first:", how_tcp_ends(CLOSE_1000))
+
+# %% [markdown]
+# The handshake completes either way; only the TCP ending differs, and `wasClean` follows it.
+# So after a close *started by the server* (`self.close()` in a consumer), browsers talking to
+# daphne see `wasClean: false`. A page should decide from `event.code` (4001 here), never from
+# `wasClean`.
 
 # %% [markdown]
 # ## `error`: something failed, and that is all it says
@@ -322,7 +574,7 @@ failures = await page.evaluate(
 )
 for label, seen in zip(["refused handshake", "nobody listening"], failures):
     print(f"{label}: {seen}")
-print("console:", *[line for line in console if "403" in line], sep="\n  ")
+print("console:", *[line for line in console if "response code: 403" in line], sep="\n  ")
 
 # %% [markdown]
 # The `error` event is a bare `Event` with no details, and the close code is 1006 either way:

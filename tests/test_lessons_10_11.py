@@ -1,4 +1,4 @@
-"""The lesson apps of notebooks 10 and 11 do what the notebooks say, in-process and over daphne."""
+"""The lesson code of notebooks 10 and 11, loaded from their sources, does what the notebooks say."""
 
 import asyncio
 import json
@@ -12,15 +12,29 @@ from django.core.management import call_command
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
-from channels_lab import browser, run_daphne
+from channels_lab import browser, lesson, run_daphne
 from channels_lab.testing import DEMO_ORIGIN
-from lessons import nb10_browser, nb10_slow_open, nb11_consumers
+from lessons import nb10_slow_open  # ex20's slow server: exercise plumbing, not notebook 10's lesson
+from lessons import nb11_consumers
+
+
+def _lessons(notebook):
+    with lesson.from_notebook(notebook) as lessons:
+        yield lessons
+    lesson.use(None)
+
+
+@pytest.fixture
+def nb10():
+    """Notebook 10's ``lesson`` module, built from notebooks_src/10_browser.py."""
+    for lessons in _lessons("10"):
+        yield lessons.modules["lesson"].module
 
 
 # ---- notebook 10 ----
 
-async def test_lab_consumer_echoes_text_and_binary():
-    client = WebsocketCommunicator(nb10_browser.LabConsumer.as_asgi(), "/ws/lab/")
+async def test_lab_consumer_echoes_text_and_binary(nb10):
+    client = WebsocketCommunicator(nb10.LabConsumer.as_asgi(), "/ws/lab/")
     assert (await client.connect())[0]
     await client.send_to(text_data="hello")
     assert await client.receive_from() == "hello"
@@ -29,31 +43,31 @@ async def test_lab_consumer_echoes_text_and_binary():
     await client.disconnect()
 
 
-async def test_lab_consumer_closes_with_4001_and_its_reason_when_asked():
-    client = WebsocketCommunicator(nb10_browser.LabConsumer.as_asgi(), "/ws/lab/")
+async def test_lab_consumer_closes_with_4001_and_its_reason_when_asked(nb10):
+    client = WebsocketCommunicator(nb10.LabConsumer.as_asgi(), "/ws/lab/")
     await client.connect()
     await client.send_to(text_data="close")
     assert await client.receive_output() == {
-        "type": "websocket.close", "code": 4001, "reason": nb10_browser.SERVER_CLOSE_REASON,
+        "type": "websocket.close", "code": 4001, "reason": nb10.SERVER_CLOSE_REASON,
     }
     await client.disconnect()
 
 
-async def test_lab_application_refuses_foreign_origins_and_the_refuse_route():
+async def test_lab_application_refuses_foreign_origins_and_the_refuse_route(nb10):
     for path, headers in [("/ws/lab/", []), ("/ws/refuse/", [DEMO_ORIGIN])]:
-        client = WebsocketCommunicator(nb10_browser.application, path, headers=headers)
+        client = WebsocketCommunicator(nb10.application, path, headers=headers)
         assert (await client.connect())[0] is False, path
 
 
-def test_page_snippet_connects_to_the_url_it_is_given():
-    html = nb10_browser.page("ws://127.0.0.1:1234/ws/lab/")
+def test_page_snippet_connects_to_the_url_it_is_given(nb10):
+    html = nb10.lab_page("ws://127.0.0.1:1234/ws/lab/")
     assert 'data-url="ws://127.0.0.1:1234/ws/lab/"' in html
     assert 'addEventListener("onopen"' in html and "new WebSocket(root.dataset.url)" in html
-    assert html.count("<button") == len(nb10_browser.BUTTONS)
+    assert html.count("<button") == len(nb10.BUTTONS)
 
 
-async def test_lab_server_serves_the_page_and_drops_the_reason_on_close():
-    with run_daphne("lessons.nb10_browser:application") as server:
+async def test_lab_server_serves_the_page_and_drops_the_reason_on_close(nb10):
+    with run_daphne("lesson:application") as server:
         with urllib.request.urlopen(server.url + "/", timeout=5) as response:
             page = response.read().decode()
         assert f'data-url="{server.ws_url("/ws/lab/")}"' in page
@@ -67,6 +81,21 @@ async def test_lab_server_serves_the_page_and_drops_the_reason_on_close():
             async with connect(server.ws_url("/ws/refuse/"), origin=server.origin):
                 pass
         assert refused.value.response.status_code == 403
+
+
+async def test_an_edited_page_script_is_served_on_the_next_request(nb10):
+    lessons = lesson.active()
+    cell = next(code for _, code in lesson.cells_of(_script("10")) if code.startswith("SCRIPT ="))
+    with run_daphne("lesson:application") as server:
+        lessons.add(cell.replace("hello from the browser", "edited in the notebook"))
+        with urllib.request.urlopen(server.url + "/", timeout=5) as response:
+            assert "edited in the notebook" in response.read().decode()
+
+
+def _script(notebook):
+    from channels_lab.notebooks import scripts
+
+    return scripts([notebook])[0]
 
 
 async def test_slow_open_app_accepts_late_but_accepts():
