@@ -146,15 +146,97 @@ async def test_04_an_edited_and_rerun_cell_is_served_by_the_running_daphne():
         assert refused.value.response.status_code == 403
 
 
-# ---- notebooks 05 and 06 (still served from demo_project/lessons) ----
+# ---- notebook 05 ----
 
-from lessons import nb05_json as nb05  # noqa: E402
+@pytest.fixture(scope="module")
+def nb05():
+    """Notebook 05's module ``lesson`` and a daphne serving its ``application``."""
+    with notebook("05", serve=True) as served:
+        yield served
+
+
+@pytest.mark.parametrize("frame, error", [
+    ({"text": "{oops"}, json.JSONDecodeError),
+    ({"bytes": b"{}"}, ValueError),
+    ({"text": ""}, ValueError),
+    ({"text": "[" * 100_000}, RecursionError),
+])
+async def test_05_the_default_json_consumer_dies_on_bad_frames(nb05, frame, error):
+    client = WebsocketCommunicator(nb05[0].NaiveJsonConsumer.as_asgi(), "/")
+    await client.connect()
+    await client.send_input({"type": "websocket.receive", **frame})
+    with pytest.raises(error):
+        await client.receive_output(timeout=0.5)
+
+
+def test_05_three_exception_types_and_json_decode_error_is_a_value_error():
+    assert issubclass(json.JSONDecodeError, ValueError)
+    assert not issubclass(RecursionError, ValueError)
+
+
+async def test_05_a_crashed_consumer_is_closed_with_1011_and_daphne_serves_on(nb05):
+    async with connect(nb05[1].ws_url("/ws/naive/")) as websocket:
+        await websocket.send("{oops")
+        assert await closed_code(websocket) == 1011
+    async with connect(nb05[1].ws_url("/ws/naive/")) as websocket:
+        await websocket.send('{"a": 1}')
+        assert json.loads(await websocket.recv()) == {"you sent": {"a": 1}}
+
+
+async def test_05_exact_prices_and_dates(nb05):
+    client = WebsocketCommunicator(nb05[0].ExactPriceConsumer.as_asgi(), "/")
+    await client.connect()
+    await client.send_json_to({"prices": [0.1, 0.2]})
+    assert await client.receive_json_from() == {"total": "0.3", "on": "2026-11-24"}
+    await client.disconnect()
+
+
+async def test_05_guarded_consumer_answers_and_closes_binary_with_4003(nb05):
+    async with connect(nb05[1].ws_url("/ws/guarded/")) as websocket:
+        for text in ("{oops", "", "[" * 100_000, "42"):
+            await websocket.send(text)
+            assert "error" in json.loads(await websocket.recv())
+        await websocket.send(b"\x00")
+        assert await closed_code(websocket) == 4003
+
+
+async def test_05_daphne_refuses_to_send_close_code_1003(nb05):
+    async with connect(nb05[1].ws_url("/ws/closes-1003/")) as websocket:
+        await websocket.send(b"\x00")
+        assert await closed_code(websocket) == 1011
+
+
+async def _disconnect_code_logged(server, since):
+    for _ in range(40):
+        codes = [line.rsplit("code=", 1)[1].rstrip(")") for line in server.output.splitlines()[since:]
+                 if "ReportingConsumer.disconnect(code=" in line]
+        if codes:
+            return int(codes[0])
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.parametrize("frame", [
+    pytest.param("x" * (1024 * 1024 + 1), id="too-large-1009"),
+    pytest.param(b"caf\xe9", id="invalid-utf8-1007"),
+])
+async def test_05_daphne_fails_bad_frames_by_dropping_tcp_so_client_and_consumer_see_1006(nb05, frame):
+    since = len(nb05[1].output.splitlines())
+    async with connect(nb05[1].ws_url("/ws/guarded/")) as websocket:
+        await websocket.send(frame, text=True)
+        with pytest.raises(ConnectionClosed) as closed:
+            await websocket.recv()
+    assert closed.value.rcvd is None and websocket.close_code == 1006  # no close frame: TCP dropped
+    assert await _disconnect_code_logged(nb05[1], since) == 1006
+
+
+# ---- notebook 06 (still served from demo_project/lessons) ----
+
 from lessons import nb06_async as nb06  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def lessons_server():
-    """One daphne serving the lessons' routes under /05/ and /06/."""
+    """One daphne serving notebook 06's lesson routes under /06/."""
     path = os.pathsep.join([str(Path(__file__).parent), str(DEMO_PROJECT), str(REPO_ROOT)])
     with run_daphne("test_lessons_04_06:application", env={"PYTHONPATH": path}) as server:
         yield server
@@ -164,64 +246,11 @@ def _application():
     from channels.routing import URLRouter
     from django.urls import path
 
-    return URLRouter([
-        path("05/", URLRouter(nb05.application.routes)),
-        path("06/", URLRouter(nb06.application.routes)),
-    ])
+    return URLRouter([path("06/", URLRouter(nb06.application.routes))])
 
 
 application = _application()
 
-
-# ---- notebook 05 ----
-
-@pytest.mark.parametrize("frame, error", [
-    ({"text": "{oops"}, json.JSONDecodeError),
-    ({"bytes": b"{}"}, ValueError),
-    ({"text": ""}, ValueError),
-    ({"text": "[" * 100_000}, RecursionError),
-])
-async def test_05_the_default_json_consumer_dies_on_bad_frames(frame, error):
-    client = WebsocketCommunicator(nb05.NaiveJsonConsumer.as_asgi(), "/")
-    await client.connect()
-    await client.send_input({"type": "websocket.receive", **frame})
-    with pytest.raises(error):
-        await client.receive_output(timeout=0.5)
-
-
-async def test_05_a_crashed_consumer_is_closed_with_1011_and_daphne_serves_on(lessons_server):
-    async with connect(lessons_server.ws_url("/05/ws/naive/")) as websocket:
-        await websocket.send("{oops")
-        assert await closed_code(websocket) == 1011
-    async with connect(lessons_server.ws_url("/05/ws/naive/")) as websocket:
-        await websocket.send('{"a": 1}')
-        assert json.loads(await websocket.recv()) == {"you sent": {"a": 1}}
-
-
-async def test_05_exact_prices_and_dates():
-    client = WebsocketCommunicator(nb05.ExactPriceConsumer.as_asgi(), "/")
-    await client.connect()
-    await client.send_json_to({"prices": [0.1, 0.2]})
-    assert await client.receive_json_from() == {"total": "0.3", "on": "2026-11-24"}
-    await client.disconnect()
-
-
-async def test_05_guarded_consumer_answers_and_closes_binary_with_4003(lessons_server):
-    async with connect(lessons_server.ws_url("/05/ws/guarded/")) as websocket:
-        for text in ("{oops", "", "[" * 100_000, "42"):
-            await websocket.send(text)
-            assert "error" in json.loads(await websocket.recv())
-        await websocket.send(b"\x00")
-        assert await closed_code(websocket) == 4003
-
-
-async def test_05_daphne_refuses_to_send_close_code_1003(lessons_server):
-    async with connect(lessons_server.ws_url("/05/ws/closes-1003/")) as websocket:
-        await websocket.send(b"\x00")
-        assert await closed_code(websocket) == 1011
-
-
-# ---- notebook 06 ----
 
 async def test_06_every_sync_consumer_runs_in_one_thread(lessons_server):
     clients = [await connect(lessons_server.ws_url("/06/ws/slow-sync/")) for _ in range(3)]
