@@ -15,10 +15,11 @@
 # *channel name*), and mailboxes can be collected under a name (a *group*) so one message
 # reaches them all.
 #
-# This notebook starts with two clients in one room, opens the mailboxes to see how they
-# work, then counts what the in-memory layer loses. After that it moves to Redis: two
-# daphne processes, a redis-py 8 trap that kills idle consumers, messages sent from outside
-# any consumer, and a background worker.
+# The notebook starts with two clients in one group, opens the mailboxes, and counts what the
+# in-memory layer loses. Then it moves to Redis: two daphne processes, how channels-redis
+# stores messages and where it still drops them, the pub/sub layer side by side with the core
+# one, expiry, a redis-py setting that kills idle consumers, and a background worker. Each
+# section starts the servers it needs in its own cells and stops them there.
 
 # %%
 import asyncio
@@ -28,25 +29,62 @@ import json
 from channels_lab import check, run_daphne, run_redis, setup_django
 
 setup_django()
+print("Django is set up; %%lesson cells are enabled")
+
+# %% [markdown]
+# Django is configured with the demo project's settings (the in-memory layer), and `%%lesson`
+# cells are on: such a cell runs here and also becomes part of a module, `lesson`, that a
+# daphne or worker process can import. The consumers of this notebook are all in such cells.
 
 # %% [markdown]
 # ## The shortest working example: a group of two
-#
-# `ChatGroupConsumer` is the origin article's group consumer, brought up to date. It is a
-# *sync* consumer: it calls the layer's async methods through `async_to_sync`. On connect it
-# joins the group `f1`, and it sends every text frame to the whole group.
+
+# %%
+# %%lesson
+from asgiref.sync import async_to_sync
+from channels.consumer import AsyncConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, WebsocketConsumer
+from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter
+from django.urls import path
+
+# %% [markdown]
+# The lesson module's imports: two consumer base classes, the routers of notebook 03, and
+# `async_to_sync`, which lets sync code call the layer's async methods.
+
+# %%
+# %%lesson
+class GroupChatConsumer(WebsocketConsumer):
+    """Every text frame goes to everyone connected, the sender included (group "everyone")."""
+
+    group = "everyone"
+
+    def connect(self):
+        async_to_sync(self.channel_layer.group_add)(self.group, self.channel_name)
+        self.accept()
+
+    def receive(self, text_data=None, bytes_data=None):
+        async_to_sync(self.channel_layer.group_send)(self.group, {"type": "group.text", "text": text_data})
+
+    def group_text(self, event):
+        self.send(text_data=event["text"])
+
+    def disconnect(self, code):
+        async_to_sync(self.channel_layer.group_discard)(self.group, self.channel_name)
+
+# %% [markdown]
+# Notice that `receive` never sends to the client: it hands the text to the layer as an
+# *event* of type `group.text`. The layer puts a copy in every member's mailbox, and each
+# member's consumer runs `group_text` (the type with `.` turned into `_`), which sends it on.
 
 # %%
 from channels.testing import WebsocketCommunicator
 
-from chat.consumers import ChatGroupConsumer
-
-alice = WebsocketCommunicator(ChatGroupConsumer.as_asgi(), "/ws/group/")
-bob = WebsocketCommunicator(ChatGroupConsumer.as_asgi(), "/ws/group/")
+alice = WebsocketCommunicator(GroupChatConsumer.as_asgi(), "/ws/group/")
+bob = WebsocketCommunicator(GroupChatConsumer.as_asgi(), "/ws/group/")
 await alice.connect()
 await bob.connect()
 
-await alice.send_to(text_data="hello, group f1")
+await alice.send_to(text_data="hello, everyone")
 print("alice got:", await alice.receive_from())
 print("bob got:  ", await bob.receive_from())
 await alice.disconnect()
@@ -54,7 +92,7 @@ await bob.disconnect()
 
 # %% [markdown]
 # Alice sent one frame and both clients got it. Her consumer never spoke to Bob's consumer
-# directly: it gave the message to the layer, and the layer delivered it to every member of `f1`.
+# directly: it gave the event to the layer, and the layer delivered it to every member.
 
 # %% [markdown]
 # ## The mechanism: channel names, `send`, groups
@@ -68,7 +106,7 @@ await bob.disconnect()
 from channels.layers import get_channel_layer
 
 layer = get_channel_layer()
-print(type(layer).__name__)
+print(type(layer).__name__, "| the same object on every call:", layer is get_channel_layer())
 
 mailbox = await layer.new_channel()
 print("a channel name:", mailbox)
@@ -77,14 +115,12 @@ await layer.send(mailbox, {"type": "note", "text": "for this mailbox only"})
 print("received:", await layer.receive(mailbox))
 
 # %% [markdown]
-# In-memory channel names look like `specific..inmemory!` followed by 12 random letters. The
-# origin article shows the same `new_channel` code (the double dot comes from the prefix
-# `"specific."` plus the `"."` in the format string). Every connection gets a new random name,
-# so the name tells you nothing about who is behind it.
+# In-memory channel names are `specific..inmemory!` followed by 12 random letters, so a name
+# tells you nothing about who is behind it. The part after `!` marks a *process-specific*
+# channel: a mailbox that only the process which made it reads.
 #
 # A group is a named set of channel names. `group_send` copies the message into every
-# member's mailbox, and `group_discard` takes a member out. Consumers call `group_discard` in
-# `disconnect`, otherwise the group keeps sending to a mailbox nobody reads.
+# member's mailbox, and `group_discard` takes a member out.
 
 # %%
 first, second = await layer.new_channel(), await layer.new_channel()
@@ -98,46 +134,100 @@ await layer.group_discard("news", second)
 await layer.group_send("news", {"type": "news.flash", "text": "after second left"})
 print("first got: ", await layer.receive(first))
 try:
-    await asyncio.wait_for(layer.receive(second), timeout=0.2)
+    print("second got:", await asyncio.wait_for(layer.receive(second), timeout=0.2))
 except TimeoutError:
-    print("second got nothing: it is no longer in the group")
+    print("second got: nothing within 0.2 s, it has left the group")
 
 # %% [markdown]
-# The layer never calls a consumer. It only fills mailboxes. A running consumer is always
-# waiting on its own channel. When a message arrives there, the consumer dispatches it by
-# `"type"`: `news.flash` would run a method named `news_flash`. Notebook 08 looks at that rule.
+# The layer never calls a consumer; it only fills mailboxes. A running consumer always waits
+# on its own channel and dispatches what arrives by `"type"`. That is why a consumer calls
+# `group_discard` in `disconnect`: otherwise the group keeps filling a mailbox nobody reads.
 #
-# The demo's `RoomConsumer` is the async version of the same idea. It `await`s
-# `self.channel_layer.group_add(...)` directly, with no `async_to_sync`, and its group name
-# comes from the URL (`room.lobby`).
+# **Names.** A group name may use ASCII letters, digits, `-`, `_` and `.`, and must be shorter
+# than 100 characters. A channel name may in addition have one `!`, followed by the
+# process-specific part (`channels/layers.py`, `channel_name_regex`):
 
 # %%
-from chat.consumers import RoomConsumer
-from channels.routing import URLRouter
-from django.urls import path
+def verdict(check_name, name):
+    try:
+        check_name(name)
+        return "valid"
+    except TypeError:
+        return "TypeError"
 
-rooms = URLRouter([path("ws/rooms/<slug:room>/", RoomConsumer.as_asgi())])
+
+for name in ["room.lobby", "specific.abc!def", "user@x.com"]:
+    print(f"{name:17} as a channel: {verdict(layer.require_valid_channel_name, name):9}"
+          f" as a group: {verdict(layer.require_valid_group_name, name)}")
+
+# %% [markdown]
+# `!` is fine in a channel name and refused in a group name; `@` is refused in both. Naming a
+# group after an e-mail address therefore fails with `TypeError` at `group_add`. Encode such
+# names first, for example `f"user.{user.pk}"`.
+
+# %% [markdown]
+# ## An async room per URL
+#
+# The group name can come from the URL. `RoomConsumer` is async: it `await`s the layer's
+# methods directly, with no `async_to_sync`.
+
+# %%
+# %%lesson
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    """/ws/rooms/<room>/: {"message": ...} reaches everyone in the same room."""
+
+    async def connect(self):
+        self.group = "room." + self.scope["url_route"]["kwargs"]["room"]
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def receive_json(self, content):
+        await self.channel_layer.group_send(self.group, {"type": "chat.message", "message": content["message"]})
+
+    async def chat_message(self, event):
+        await self.send_json({"message": event["message"]})
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+# %% [markdown]
+# Notice `self.group`: `room.lobby` for `/ws/rooms/lobby/`. Anything that can reach the layer can
+# send a `chat.message` to that group, not only another `RoomConsumer`.
+
+# %%
+# %%lesson
+rooms = URLRouter(
+    [
+        path("ws/group/", GroupChatConsumer.as_asgi()),
+        path("ws/rooms/<slug:room>/", RoomConsumer.as_asgi()),
+    ]
+)
+
+# %% [markdown]
+# `rooms` routes the two consumers; daphne will serve it as `lesson:rooms` (it checks no
+# `Origin`, which notebook 09 adds).
+
+# %%
 carol = WebsocketCommunicator(rooms, "/ws/rooms/lobby/")
 dave = WebsocketCommunicator(rooms, "/ws/rooms/kitchen/")
 await carol.connect()
 await dave.connect()
-await layer.group_send("room.lobby", {"type": "chat.message", "message": "lobby only", "user": "server"})
+await layer.group_send("room.lobby", {"type": "chat.message", "message": "lobby only"})
 print("carol (lobby) got:", await carol.receive_json_from())
-print("dave (kitchen) got anything?", not await dave.receive_nothing(timeout=0.2))
+print("dave (kitchen) got:", "nothing within 0.2 s" if await dave.receive_nothing(timeout=0.2) else "a message")
 await carol.disconnect()
 await dave.disconnect()
 
 # %% [markdown]
-# Code outside any consumer (here, this notebook) sent to the group `room.lobby`. The lobby
-# member got the message, and the kitchen member got nothing. The group name picks who hears
-# a message.
+# This notebook, outside any consumer, sent to the group `room.lobby`. The lobby member got the
+# message and the kitchen member did not: the group name picks who hears a message.
 
 # %% [markdown]
-# ## The in-memory layer's limits, counted
+# ## The in-memory layer's capacity
 #
-# **Capacity.** Each channel holds at most `capacity` messages (default 100, the demo reads
-# `CHANNEL_CAPACITY`). When a channel is full, `send` raises `ChannelFull`, but `group_send`
-# **drops the message without saying so**.
+# Each in-memory channel holds at most `capacity` messages (default 100). When a channel is
+# full, `send` raises `ChannelFull`, but `group_send` **drops the message without saying so**
+# (`channels/layers.py`, `group_send` catches `ChannelFull` and passes).
 
 # %%
 from channels.exceptions import ChannelFull
@@ -155,184 +245,404 @@ except ChannelFull as error:
 
 await small.group_add("ticks", slow_reader)
 for n in range(5):
-    await small.group_send("ticks", {"type": "tick", "n": 100 + n})  # no error, ever
+    await small.group_send("ticks", {"type": "tick", "n": 100 + n})
+print("group_send: 5 calls returned normally")
 
 queued = []
 with contextlib.suppress(TimeoutError):
     while True:
         queued.append((await asyncio.wait_for(small.receive(slow_reader), timeout=0.1))["n"])
-print("what the reader finds:", queued, "| group_send raised nothing, and its 5 messages were lost")
+print("what the reader finds:", queued)
 
 # %% [markdown]
-# A reader that falls behind loses group messages, and nothing tells anyone. Notebook 12
-# measures how much a burst loses. The fix is a bigger capacity, a faster reader, or a
-# protocol where the client notices the gaps.
-#
-# **Expiry.** A message that waits longer than `expiry` seconds (default 60) is thrown away.
-# Group membership has its own timeout, `group_expiry` (default 86400 s, one day). After that
-# a member stops getting group messages even though its connection is still open. This layer
-# uses tiny values so the cell can show both.
-
-# %%
-short = InMemoryChannelLayer(expiry=1, group_expiry=1)
-unread = await short.new_channel()
-await short.send(unread, {"type": "note", "text": "nobody read me in time"})
-member = await short.new_channel()
-await short.group_add("brief", member)
-
-await asyncio.sleep(2.1)
-try:
-    await asyncio.wait_for(short.receive(unread), timeout=0.2)
-except TimeoutError:
-    print("expired message: gone")
-await short.group_send("brief", {"type": "note", "text": "still a member?"})
-try:
-    await asyncio.wait_for(short.receive(member), timeout=0.2)
-except TimeoutError:
-    print("member after group_expiry: no longer in 'brief'")
-
-# %% [markdown]
-# `RedisChannelLayer` takes the same `expiry` and `group_expiry` settings. A connection that stays open longer than `group_expiry` must join its groups
-# again. Otherwise it quietly stops hearing them.
-#
-# **Names.** Channel and group names must be ASCII letters, digits, `-`, `_` or `.`, shorter
-# than 100 characters. Naming a group after an e-mail address is a common mistake:
-
-# %%
-try:
-    await layer.group_add("user@x.com", mailbox)
-except TypeError as error:
-    print("TypeError:", error)
-
-# %% [markdown]
-# The layer raised `TypeError` as soon as it saw the `@`. Encode such names first, for example
-# `f"user.{user.pk}"`, or replace the forbidden characters:
-
-# %%
-import re
-
-
-def group_for(email):
-    return "user." + re.sub(r"[^A-Za-z0-9._-]", "_", email)
-
-
-print(group_for("user@x.com"))
-await layer.group_add(group_for("user@x.com"), mailbox)
-await layer.group_discard(group_for("user@x.com"), mailbox)
-print("valid now")
+# The reader finds the three messages `send` got in; the five group messages (100–104) are
+# gone, and nothing told anyone. Notebook 12 measures how much a burst loses. The fixes: a
+# bigger capacity, a faster reader, or a protocol where the client notices gaps.
 
 # %% [markdown]
 # ## Two processes: the in-memory layer cannot reach across
 #
 # Production runs several server processes, so Alice and Bob may be connected to different
-# ones. Here are two daphne processes serving the demo with its default in-memory layer, Alice
-# on the first and Bob on the second, in the same room:
+# ones. The in-memory layer is a dict inside one Python process. Here daphne serves `rooms`
+# with the demo's in-memory layer; this kernel is a second process with a layer of its own.
 
 # %%
 from websockets.asyncio.client import connect
 
 
-async def say_and_listen(server_a, server_b, text):
-    """Alice on server_a says text in room lobby; return what Alice and Bob (on server_b) receive."""
-    async with (
-        connect(server_a.ws_url("/ws/rooms/lobby/"), origin=server_a.origin) as alice,
-        connect(server_b.ws_url("/ws/rooms/lobby/"), origin=server_b.origin) as bob,
-    ):
-        await alice.send(json.dumps({"message": text}))
-        heard_by_alice = json.loads(await alice.recv())["message"]
-        try:
-            heard_by_bob = json.loads(await asyncio.wait_for(bob.recv(), timeout=1))["message"]
-        except TimeoutError:
-            heard_by_bob = None
-        return heard_by_alice, heard_by_bob
+async def heard(client, timeout=1):
+    """The next chat message on a websockets client, or say that none came."""
+    try:
+        return json.loads(await asyncio.wait_for(client.recv(), timeout))["message"]
+    except TimeoutError:
+        return f"nothing within {timeout} s"
 
 
-with run_daphne() as first_process, run_daphne() as second_process:
-    alice_heard, bob_heard = await say_and_listen(first_process, second_process, "anyone there?")
-print("Alice heard:", alice_heard, "| Bob heard:", bob_heard)
+with run_daphne("lesson:rooms") as server:
+    async with connect(server.ws_url("/ws/rooms/lobby/")) as alice:
+        await alice.send(json.dumps({"message": "hello, lobby"}))
+        print("Alice (on daphne) heard:", await heard(alice))
+        await layer.group_send("room.lobby", {"type": "chat.message", "message": "from the kernel"})
+        print("Alice (on daphne) heard:", await heard(alice, timeout=0.3))
 
 # %% [markdown]
-# Alice heard herself, but Bob heard nothing (`None`). The in-memory layer is a dict inside one
-# Python process. Each daphne has its own dict, so the group `room.lobby` on the first process
-# has no idea that Bob exists. The in-memory layer is for tests and a single process only.
+# Alice heard herself, through daphne's layer, but not the kernel's `group_send`: the group
+# `room.lobby` in this process has no idea that Alice exists in the other. The in-memory layer
+# is for tests and a single process only.
 
 # %% [markdown]
 # ## Redis: one layer shared by every process
 #
-# `run_redis()` starts a throw-away `redis-server` on a free port. The demo's settings switch
-# to `channels_redis.core.RedisChannelLayer` when `REDIS_URL` is set. Both daphnes get the same
-# URL. One `ExitStack` holds the servers for the rest of the notebook, and a later cell closes it.
+# Every process that should share groups needs the same Redis layer in its settings. This is
+# the settings module the daphnes and the worker of this notebook use, a module of its own
+# (`settings_redis`) built from the cell:
 
 # %%
-servers = contextlib.ExitStack()
-redis = servers.enter_context(run_redis())
-on_redis = {"REDIS_URL": redis.url}
-process_a = servers.enter_context(run_daphne(env=on_redis))
-process_b = servers.enter_context(run_daphne(env=on_redis))
-print("redis at", redis.url, "| daphne A and daphne B running:",
-      process_a.process.poll() is None and process_b.process.poll() is None)
+# %%lesson settings_redis
+from demo_project.settings import *  # noqa: F403 - the demo's settings, then one change:
 
-# %%
-alice_heard, bob_heard = await say_and_listen(process_a, process_b, "anyone there?")
-print("Alice heard:", alice_heard, "| Bob heard:", bob_heard)
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": REDIS_URL or "redis://127.0.0.1:6379", "socket_timeout": None}]},  # noqa: F405
+    }
+}
 
 # %% [markdown]
-# This time Bob, on the other process, heard Alice. `group_add` stored the membership in Redis,
-# and `group_send` on process A put the message in Bob's mailbox, which process B was waiting on.
+# `REDIS_URL` comes from the environment (the demo's settings read it); each daphne below gets
+# the URL of a throw-away `redis-server` and `DJANGO_SETTINGS_MODULE=settings_redis`. The
+# `socket_timeout: None` is explained in the section on idle consumers.
 #
-# This kernel is a third process. It can build its own layer on the same Redis and talk to both.
-# The same calls work on `RedisChannelLayer` and `RedisPubSubChannelLayer`. The pub/sub layer
-# uses Redis Pub/Sub instead of lists: messages are never queued, so one sent while nobody
-# listens is lost, and capacity and expiry do not apply.
+# The kernel, as a third process, gets a Redis layer of its own from this helper:
 
 # %%
 from channels_redis.core import RedisChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
-host = {"address": redis.url, "socket_timeout": None}
-for backend in (RedisChannelLayer, RedisPubSubChannelLayer):
-    sender, receiver = backend(hosts=[host]), backend(hosts=[host])  # as if in two processes
-    name = await receiver.new_channel()
-    receiving = asyncio.ensure_future(receiver.receive(name))
-    await asyncio.sleep(0.2)  # the pub/sub layer only delivers to a subscribed receiver
-    await sender.send(name, {"type": "note", "text": "across Redis"})
-    print(f"{backend.__name__} got", await asyncio.wait_for(receiving, 5))
-    for each in (sender, receiver):
-        await (each.close_pools() if backend is RedisChannelLayer else each.flush())
 
-defaults = RedisChannelLayer(hosts=[host])
-print("RedisChannelLayer defaults: expiry", defaults.expiry, "s, group_expiry", defaults.group_expiry,
-      "s, capacity", defaults.capacity)
+@contextlib.asynccontextmanager
+async def redis_layer(redis, backend=RedisChannelLayer, **config):
+    """A channel layer on this redis-server for the block (as another process would have), closed after."""
+    made = backend(hosts=[{"address": redis.url, "socket_timeout": None}], **config)
+    try:
+        yield made
+    finally:
+        await (made.close_pools() if backend is RedisChannelLayer else made.flush())
 
 # %% [markdown]
-# Both layers carried the message from one layer object to the other through Redis, and the
-# Redis layer's defaults for expiry, group expiry and capacity match the in-memory layer's. A
-# `RedisChannelLayer` channel name looks like `specific.` + a per-process prefix + `!` + a
-# random suffix; the prefix tells a process which messages are its own.
+# `redis_layer` builds the same kind of layer as `settings_redis`, with extra settings
+# (`capacity=10`) passed through, and closes its Redis connections when the block ends.
+
+# %%
+with run_redis() as redis:
+    on_redis = {"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_redis"}
+    with run_daphne("lesson:rooms", env=on_redis) as daphne_a, run_daphne("lesson:rooms", env=on_redis) as daphne_b:
+        async with connect(daphne_a.ws_url("/ws/rooms/lobby/")) as alice, \
+                connect(daphne_b.ws_url("/ws/rooms/lobby/")) as bob:
+            await alice.send(json.dumps({"message": "anyone there?"}))
+            print("Alice (daphne A) heard:", await heard(alice), "| Bob (daphne B) heard:", await heard(bob))
+            async with redis_layer(redis) as kernel:
+                await kernel.group_send("room.lobby", {"type": "chat.message", "message": "from the kernel"})
+            print("Alice (daphne A) heard:", await heard(alice), "| Bob (daphne B) heard:", await heard(bob))
 
 # %% [markdown]
-# ## A trap: idle consumers die after 5 seconds
+# Bob, on the other process, heard Alice, and both heard the kernel. `group_add` stored each
+# membership in Redis, and a `group_send` from any process put the message in every member's
+# mailbox there. A view or a management command reaches rooms the same way; in sync code it
+# is `async_to_sync(get_channel_layer().group_send)(...)`, as the demo's
+# `manage.py announce` does:
+
+# %%
+import inspect
+
+from chat.management.commands.announce import Command
+
+print(inspect.getsource(Command.handle))
+
+# %% [markdown]
+# Three lines: take the process's layer, send one `chat.message` to the room's group, report.
+
+# %% [markdown]
+# ## How channels-redis keeps messages
 #
-# The origin article configures the layer with a plain URL: `"hosts": ["redis://..."]`.
-# That was fine with older redis-py. **redis-py 8 sets a default socket timeout of 5 s**,
-# and channels-redis 4.3 waits on a consumer's mailbox with a blocking `BRPOP` that lasts
-# up to 5 s. When a consumer has no traffic, the socket read can time out first. The read
-# raises `TimeoutError: Timeout reading from ...`, the consumer crashes, and daphne closes the
-# WebSocket with code **1011** (internal error). This is
-# [channels_redis issue 422](https://github.com/django/channels_redis/issues/422).
+# `RedisChannelLayer` stores a channel's messages in a Redis **sorted set** scored by send time
+# (`ZADD`, `channels_redis/core.py` `send`), and a receiver waits with **`BZPOPMIN`**, a
+# blocking pop of the oldest entry, for at most 5 s per call (`brpop_timeout = 5`; the name is
+# older than the code). Watch a waiting `receive` from Redis's side:
+
+# %%
+from redis.asyncio import Redis
+
+with run_redis() as redis:
+    peek = Redis.from_url(redis.url)
+    async with redis_layer(redis) as waiter:
+        waiting = asyncio.ensure_future(waiter.receive(await waiter.new_channel()))
+        await asyncio.sleep(0.2)
+        print("commands Redis is running:", sorted(c["cmd"] for c in await peek.client_list()))
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+    await peek.aclose()
+
+# %% [markdown]
+# Besides our own `client|list`, Redis is running one `bzpopmin`: the layer's `receive`,
+# blocked until a message comes or 5 s pass (then it asks again).
 #
-# `lessons.nb07_settings_default_timeout` is the demo's settings with the article's plain URL.
-# Below, one client connects to a daphne using it and another to daphne A (the demo's fixed
-# settings). Both wait 6 seconds without sending anything, then say something.
+# A specific channel name is `specific.` + the layer's `client_prefix` + `!` + a random part,
+# and the key in Redis is only the part up to the `!` (`non_local_name` in `channels/layers.py`).
+# So **all channels of one layer share one sorted set**, and its `capacity` counts them all:
+
+# %%
+with run_redis() as redis:
+    peek = Redis.from_url(redis.url)
+    async with redis_layer(redis, capacity=3) as one, redis_layer(redis) as other:
+        busy, idle = await one.new_channel(), await one.new_channel()
+        print("one layer, two channels, same prefix:", busy.split("!")[0] == idle.split("!")[0])
+        print("two layers in this one process, same prefix:", one.client_prefix == other.client_prefix)
+        for n in range(3):
+            await one.send(busy, {"type": "tick", "n": n})
+        try:
+            await one.send(idle, {"type": "tick", "n": 0})
+        except ChannelFull:
+            print("send to the empty channel: ChannelFull")
+        keys = await peek.keys("asgi*")
+        print("keys in Redis:", len(keys), "| its type:", (await peek.type(keys[0])).decode(),
+              "| entries:", await peek.zcard(keys[0]))
+    await peek.aclose()
+
+# %% [markdown]
+# Three messages to `busy` filled the set that `idle` shares, so a send to the empty `idle`
+# raised `ChannelFull`: on Redis, `capacity` limits a process's specific channels *together*.
+# And `client_prefix` belongs to a layer *instance* (`uuid4` in `RedisChannelLayer.__init__`):
+# two layers in one process got two prefixes. A Django process has one instance, because
+# `get_channel_layer()` returns the same object every time (the first cell above).
+
+# %% [markdown]
+# ## Where Redis still drops messages: the receive buffer
+#
+# One `BZPOPMIN` on the shared set serves every channel of the process. When it pops a message
+# for a channel other than the one being received, the layer puts it in that channel's
+# **buffer** in the process's memory: a `BoundedQueue` of `capacity` entries that, when full,
+# throws away its *oldest* message, and has no expiry (`channels_redis/core.py`, `BoundedQueue`;
+# `# TODO: message expiry?` in `receive_single`). So when one consumer of a process is stuck and
+# its neighbours keep reading, its messages leave Redis and are lost in the buffer:
+
+# %%
+with run_redis() as redis:
+    peek = Redis.from_url(redis.url)
+    async with redis_layer(redis, capacity=10) as process, redis_layer(redis) as sender:
+        reading, stuck = await process.new_channel(), await process.new_channel()
+        await process.group_add("feed", stuck)
+        neighbour = asyncio.ensure_future(process.receive(reading))  # a consumer that keeps reading
+        shared_set = process.prefix + process.non_local_name(stuck)
+        for n in range(30):
+            await sender.group_send("feed", {"type": "item", "n": n})
+            while await peek.zcard(shared_set):  # wait until the neighbour's BZPOPMIN took it
+                await asyncio.sleep(0.005)
+        print("30 group messages sent | left in Redis:", await peek.zcard(shared_set))
+        found = []
+        with contextlib.suppress(TimeoutError):
+            while True:
+                found.append((await asyncio.wait_for(process.receive(stuck), 0.2))["n"])
+        print(f"the stuck channel finds {len(found)}: {found[0]}..{found[-1]}; lost: {30 - len(found)}")
+        neighbour.cancel()
+        await asyncio.gather(neighbour, return_exceptions=True)
+    await peek.aclose()
+
+# %% [markdown]
+# Redis held none of the 30 messages: the neighbour's `receive` pulled each one out and queued
+# it for `stuck`. The buffer kept the last 10 (20–29) and silently dropped the first 20, with
+# no error on either side. Redis's `expiry` does not apply there either.
+
+# %% [markdown]
+# ## The pub/sub layer is not the core layer
+#
+# `channels_redis.pubsub.RedisPubSubChannelLayer` has the same methods but works differently
+# (`channels_redis/pubsub.py`): `send` is a Redis `PUBLISH`, a receiver is a `SUBSCRIBE`, and
+# what arrives waits in a plain, unbounded `asyncio.Queue` in the receiving process. Two
+# receivers on one plain channel name (`jobs`, the kind a worker listens on), on each layer:
+
+# %%
+async def two_receivers(backend, peek):
+    """Two receivers (as in two processes) wait on "jobs"; a third sends one job. Who gets it?"""
+    async with redis_layer(redis, backend) as worker_1, redis_layer(redis, backend) as worker_2, \
+            redis_layer(redis, backend) as client:
+        waiting = [asyncio.ensure_future(w.receive("jobs")) for w in (worker_1, worker_2)]
+        async with asyncio.timeout(5):  # until Redis sees both receivers waiting
+            while sum(c["cmd"] in ("bzpopmin", "subscribe") for c in await peek.client_list()) < 2:
+                await asyncio.sleep(0.01)
+        await client.send("jobs", {"type": "job", "n": 1})
+        done, pending = await asyncio.wait(waiting, timeout=0.5)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        return len(done)
+
+
+with run_redis() as redis:
+    peek = Redis.from_url(redis.url)
+    for backend in (RedisChannelLayer, RedisPubSubChannelLayer):
+        print(f"{backend.__name__:24} receivers that got the one job: {await two_receivers(backend, peek)} of 2")
+    await peek.aclose()
+
+# %% [markdown]
+# On the core layer a channel is a queue: exactly one receiver gets each message, so several
+# `runworker` processes share the jobs. On the pub/sub layer `PUBLISH` goes to every
+# subscriber, so each worker would run every job.
+#
+# Queuing differs too. The pub/sub layer's `new_channel()` subscribes at once, and messages then
+# pile up in memory whether or not anyone calls `receive`; the `capacity` setting is accepted and
+# ignored. A plain channel is only subscribed by `receive`, so a message sent before is gone:
+
+# %%
+with run_redis() as redis:
+    async with redis_layer(redis, RedisPubSubChannelLayer, capacity=10) as pubsub, \
+            redis_layer(redis, RedisChannelLayer, capacity=10) as core:
+        for name, layer_ in [("pub/sub", pubsub), ("core", core)]:
+            mine = await layer_.new_channel()
+            kept = read_back = 0
+            with contextlib.suppress(ChannelFull):
+                for n in range(50):
+                    await layer_.send(mine, {"type": "tick", "n": n})
+                    kept += 1
+            with contextlib.suppress(TimeoutError):
+                while read_back < 50:
+                    await asyncio.wait_for(layer_.receive(mine), 0.3)
+                    read_back += 1
+            await layer_.send("later", {"type": "job"})
+            try:
+                late = await asyncio.wait_for(layer_.receive("later"), 0.3)
+            except TimeoutError:
+                late = "nothing within 0.3 s"
+            print(f"{name:8} capacity 10: {kept} of 50 accepted, read back {read_back}"
+                  f" | a job sent before anyone received 'later': {late}")
+
+# %% [markdown]
+# The pub/sub layer took all 50 messages despite `capacity=10` and handed them all back: they
+# had waited in the process's memory, which grows without limit under a slow reader. The core
+# layer refused the 11th with `ChannelFull`. The job sent to `later` before any receiver was
+# lost on pub/sub and waited in Redis on the core layer.
+#
+# Last difference: pub/sub groups live in the process. `group_add` accepts only a channel this
+# layer object made, where the core layer accepts any valid name:
+
+# %%
+with run_redis() as redis:
+    for backend in (RedisChannelLayer, RedisPubSubChannelLayer):
+        async with redis_layer(redis, backend) as here, redis_layer(redis, backend) as elsewhere:
+            try:
+                await here.group_add("room.lobby", await elsewhere.new_channel())
+                print(f"{backend.__name__:24} group_add of another layer's channel: accepted")
+            except RuntimeError as error:
+                print(f"{backend.__name__:24} group_add of another layer's channel: RuntimeError:",
+                      str(error).splitlines()[0])
+
+# %% [markdown]
+# So the two layers are not interchangeable: choose pub/sub for fan-out without persistence,
+# and never for worker channels.
+
+# %% [markdown]
+# ## Expiry: messages and memberships time out
+#
+# Both layers take `expiry` (default 60 s): a message left unread that long is thrown away.
+# Both take `group_expiry` (default 86400 s, a day): a membership older than that is dropped,
+# even though its connection is still open, so a long-lived connection must `group_add` again.
+# Here both layers get 1 s, and the one measured wait of the notebook lets them run out:
 
 # %%
 import time
 
+
+async def leave_unread_and_join(layer_):
+    """Send one message that nobody reads, and add one member to the group "brief"."""
+    unread, member = await layer_.new_channel(), await layer_.new_channel()
+    await layer_.send(unread, {"type": "note", "text": "nobody read me"})
+    await layer_.group_add("brief", member)
+    return unread, member
+
+
+async def next_text(layer_, channel):
+    try:
+        return (await asyncio.wait_for(layer_.receive(channel), 0.1))["text"]
+    except TimeoutError:
+        return "nothing"
+
+
+async def after_expiry(layer_, unread, member):
+    """What the unread channel holds now, and what the member hears before and after joining again."""
+    unread_now = await next_text(layer_, unread)
+    await layer_.group_send("brief", {"type": "note", "text": "hello, members"})
+    before = await next_text(layer_, member)
+    await layer_.group_add("brief", member)
+    await layer_.group_send("brief", {"type": "note", "text": "welcome back"})
+    return f"unread channel: {unread_now} | member hears: {before} | after group_add again: {await next_text(layer_, member)}"
+
+# %% [markdown]
+# `leave_unread_and_join` prepares both cases on a layer; `after_expiry` looks at them later.
+
+# %%
+with run_redis() as redis:
+    async with redis_layer(redis, expiry=1, group_expiry=1) as on_redis:
+        layers = {"in-memory": InMemoryChannelLayer(expiry=1, group_expiry=1), "Redis": on_redis}
+        prepared = {name: await leave_unread_and_join(each) for name, each in layers.items()}
+        started = time.monotonic()
+        await asyncio.sleep(2.1)
+        print(f"waited {time.monotonic() - started:.1f} s")
+        for name, each in layers.items():
+            print(f"{name:9}", await after_expiry(each, *prepared[name]))
+
+# %% [markdown]
+# On both layers the unread message was gone and the old membership no longer heard the group;
+# a fresh `group_add` made it hear again. Group expiry counts whole seconds (`int(time.time())`
+# in both layers), which is why the wait is longer than 1 s.
+
+# %% [markdown]
+# ## A trap: idle consumers die when redis-py's read times out
+#
+# The origin article configures the layer with a plain URL: `"hosts": ["redis://..."]`.
+# redis-py 8 gives every connection a default `socket_timeout` of 5 s (`redis/_defaults.py`),
+# the same 5 s that the layer's `BZPOPMIN` may block. On a consumer with no traffic the read
+# gives up just before Redis answers: `TimeoutError: Timeout reading from ...`, the consumer
+# crashes, and daphne closes the WebSocket with **1011** (internal error). This is
+# [channels_redis issue 422](https://github.com/django/channels_redis/issues/422).
+# First the values each configuration really gets (nothing connects here):
+
+# %%
+from channels_redis.utils import create_pool
+
+for label, entry in [("plain URL", "redis://127.0.0.1:6379"),
+                     ("settings_redis", {"address": "redis://127.0.0.1:6379", "socket_timeout": None})]:
+    connection = create_pool(RedisChannelLayer(hosts=[entry]).hosts[0]).make_connection()
+    print(f"{label:14} socket_timeout={connection.socket_timeout}, "
+          f"socket_connect_timeout={connection.socket_connect_timeout}")
+
+# %% [markdown]
+# The plain URL gives reads the 5 s limit; `socket_timeout: None` removes it for reads only,
+# and connecting still gives up after 5 s (`socket_connect_timeout`). Any read timeout shorter
+# than the 5 s `BZPOPMIN` kills an idle consumer the same way; waiting out 5 s is slow, so this
+# settings module uses 1 s, and the client below idles for 1.5 s:
+
+# %%
+# %%lesson settings_short_timeout
+from settings_redis import *  # noqa: F403 - as settings_redis, but reads time out after 1 s
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": REDIS_URL or "redis://127.0.0.1:6379", "socket_timeout": 1}]},  # noqa: F405
+    }
+}
+
+# %% [markdown]
+# `settings_short_timeout` is `settings_redis` with one value changed: `socket_timeout` 1
+# instead of `None`.
+
+# %%
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from websockets.exceptions import ConnectionClosed
 
 
 async def idle_then_talk(server, seconds):
-    async with connect(server.ws_url("/ws/rooms/idle/"), origin=server.origin) as client:
+    async with connect(server.ws_url("/ws/rooms/idle/")) as client:
         await asyncio.sleep(seconds)
         try:
             await client.send(json.dumps({"message": "still there?"}))
@@ -341,111 +651,90 @@ async def idle_then_talk(server, seconds):
             return f"closed with code {closed.rcvd.code}"
 
 
-default_timeout = {**on_redis, "DJANGO_SETTINGS_MODULE": "lessons.nb07_settings_default_timeout"}
-started = time.monotonic()
-with run_daphne(env=default_timeout) as plain_url:
-    results = await asyncio.gather(idle_then_talk(plain_url, 6), idle_then_talk(process_a, 6))
-    crash = [line for line in plain_url.output.splitlines() if "TimeoutError" in line]
-print(f"both clients idle for {time.monotonic() - started:.1f} s")
-print("plain URL (socket_timeout 5 s):", results[0], "| server log:", crash[-1])
-print("demo settings (socket_timeout None):", results[1])
+async def idle_receive(layer_, seconds):
+    try:
+        await asyncio.wait_for(layer_.receive(await layer_.new_channel()), seconds)
+    except RedisTimeoutError as error:
+        return f"redis-py raised TimeoutError: {error}"
+    except TimeoutError:
+        return "still waiting, no error"
+
+
+short_timeout = {"DJANGO_SETTINGS_MODULE": "settings_short_timeout"}
+with run_redis() as redis, run_daphne("lesson:rooms", env={"REDIS_URL": redis.url, **short_timeout}) as short:
+    async with redis_layer(redis) as kernel:
+        started = time.monotonic()
+        on_daphne, in_kernel = await asyncio.gather(idle_then_talk(short, 1.5), idle_receive(kernel, 1.5))
+        print(f"idle for {time.monotonic() - started:.1f} s")
+    crash = [line for line in short.output.splitlines() if line.startswith("redis.exceptions.TimeoutError")]
+print("daphne with socket_timeout 1:", on_daphne, "| its log:", crash[-1])
+print("a receive with socket_timeout None:", in_kernel)
 
 # %% [markdown]
-# The client of the plain-URL server was closed with 1011, and its daphne logged the redis-py
-# timeout. The demo's server answered after the same 6 idle seconds. The fix is one key in the
-# host settings, as `demo_project/settings.py` has it:
+# The idle client of the 1-second daphne was closed with 1011, and its daphne logged redis-py's
+# `TimeoutError`. The kernel's `receive` on a layer with `socket_timeout: None` was still
+# waiting after the same 1.5 s, without error: `BZPOPMIN` returned empty after its 5 s and
+# was simply asked again. That one key in the host dict is the fix, as in `settings_redis`:
 #
 # ```python
 # "hosts": [{"address": REDIS_URL, "socket_timeout": None}]
 # ```
-#
-# `socket_timeout: None` lets a read wait as long as `BRPOP` needs. Connecting still gives
-# up after 5 s, because `socket_connect_timeout` is a separate setting. You can see both
-# values on the connections each configuration creates (nothing connects here):
-
-# %%
-from channels_redis.utils import create_pool
-
-for label, entry in [("plain URL", redis.url), ("demo settings", host)]:
-    connection = create_pool(RedisChannelLayer(hosts=[entry]).hosts[0]).make_connection()
-    print(f"{label:14} socket_timeout={connection.socket_timeout}, "
-          f"socket_connect_timeout={connection.socket_connect_timeout}")
-
-# %% [markdown]
-# The plain URL gives reads the 5-second limit, and the demo's host dict removes it. Only
-# reads changed: connecting still times out. `tests/test_redis_layer.py` keeps a client
-# idle for more than 10 s on the demo's layer and then exchanges a message.
-
-# %% [markdown]
-# ## Sending from outside a consumer
-#
-# Any Django code can use the layer: a view, a signal handler, a management command. Sync code
-# wraps the call in `async_to_sync`. The demo's `manage.py announce ROOM TEXT` does exactly
-# that. Its `handle` is three lines:
-#
-# ```python
-# layer = get_channel_layer()
-# async_to_sync(layer.group_send)(
-#     f"room.{room}", {"type": "chat.message", "message": message, "user": "server"}
-# )
-# ```
-#
-# Here it runs as a separate process while Alice is in the lobby on daphne A:
-
-# %%
-from lessons.nb07_processes import manage
-
-async with connect(process_a.ws_url("/ws/rooms/lobby/"), origin=process_a.origin) as alice:
-    printed = await asyncio.to_thread(manage, "announce", "lobby", "maintenance at noon", env=on_redis)
-    print("manage.py printed:", printed.strip())
-    print("Alice got:", json.loads(await alice.recv()))
-
-# %% [markdown]
-# The command ran in its own process, sent one `group_send` through Redis and exited. Alice's
-# consumer got a `chat.message` like any other. A view would make the same call:
-# `async_to_sync(get_channel_layer().group_send)(...)`.
 
 # %% [markdown]
 # ## A background worker: `ChannelNameRouter` and `runworker`
 #
 # Slow jobs (sending e-mail, resizing images, calling an API) should not run inside a chat
-# consumer. Give them a **named channel** and a worker process that listens on it. The demo's
-# `asgi.py` routes the `"channel"` protocol through
-# `ChannelNameRouter({"shouter": ShoutWorker.as_asgi()})`. `manage.py runworker shouter`
-# then receives every message sent to the channel `shouter` and dispatches it by type, so
-# `"shout"` runs `ShoutWorker.shout`, which passes the text on to a room in capitals:
-#
-# ```python
-# class ShoutWorker(AsyncConsumer):
-#     async def shout(self, event):
-#         await self.channel_layer.group_send(
-#             f"room.{event['room']}",
-#             {"type": "chat.message", "message": event["message"].upper(), "user": "worker"},
-#         )
-# ```
+# consumer. Give them a **named channel** and a worker process that listens on it.
+# `ShoutWorker` is a consumer for one: `"type": "shout"` runs its method `shout`, which passes
+# the text on to a room, in capitals.
 
 # %%
-from lessons.nb07_processes import run_worker
+# %%lesson
+class ShoutWorker(AsyncConsumer):
+    """On the channel "shouter": {"type": "shout", "room": ..., "text": ...} reaches that room in capitals."""
 
-kernel_layer = RedisChannelLayer(hosts=[host])
-with run_worker(["shouter"], env=on_redis):
-    async with connect(process_b.ws_url("/ws/rooms/lobby/"), origin=process_b.origin) as bob:
-        await kernel_layer.send("shouter", {"type": "shout", "room": "lobby", "message": "wake up"})
-        print("Bob (on daphne B) got:", json.loads(await asyncio.wait_for(bob.recv(), 10)))
-await kernel_layer.close_pools()
-
-# %% [markdown]
-# Three processes took part: this kernel sent to the channel `shouter`, the worker process
-# turned the message into a group message for `room.lobby`, and daphne B passed it to Bob.
-# A plain channel name such as `shouter` (no `!`) is not tied to one process. Any worker
-# listening on it can take the next message, so you can run several of them.
+    async def shout(self, event):
+        await self.channel_layer.group_send(
+            "room." + event["room"], {"type": "chat.message", "message": event["text"].upper()}
+        )
 
 # %% [markdown]
-# Time to stop every server this notebook started:
+# A worker has no WebSocket: it only has a channel layer, and `self.channel_layer.group_send`
+# reaches the rooms that `RoomConsumer`s joined.
 
 # %%
-servers.close()
-print("redis and both daphnes stopped:", all(s.process.poll() is not None for s in (redis, process_a, process_b)))
+# %%lesson
+application = ProtocolTypeRouter(
+    {
+        "websocket": rooms,
+        "channel": ChannelNameRouter({"shouter": ShoutWorker.as_asgi()}),
+    }
+)
+
+# %% [markdown]
+# `ChannelNameRouter` is the router for the `"channel"` protocol: it picks the consumer by the
+# channel a message came in on. `manage.py runworker shouter` runs the project's
+# `ASGI_APPLICATION` for every message on `shouter`, so `settings_redis` points there:
+
+# %%
+# %%lesson settings_redis
+ASGI_APPLICATION = "lesson.application"  # what runworker runs
+
+# %%
+from channels_lab.processes import run_worker
+
+with run_redis() as redis, run_worker(["shouter"], env={"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_redis"}):
+    async with redis_layer(redis) as kernel:
+        lobby_member = await kernel.new_channel()
+        await kernel.group_add("room.lobby", lobby_member)
+        await kernel.send("shouter", {"type": "shout", "room": "lobby", "text": "wake up"})
+        print("the lobby got:", await asyncio.wait_for(kernel.receive(lobby_member), 10))
+
+# %% [markdown]
+# This kernel sent one message to the channel `shouter`; the worker process received it,
+# ran `ShoutWorker.shout`, and its `group_send` came back to the kernel's member of
+# `room.lobby`, in capitals. `shouter` has no `!`, so it belongs to no process: on the core
+# layer any number of workers can wait on it and each job goes to one of them.
 
 # %% [markdown]
 # ## Exercises

@@ -9,7 +9,7 @@ from websockets.exceptions import ConnectionClosed
 
 from channels_lab import run_daphne, run_redis
 from channels_lab.testing import require_redis
-from lessons.nb07_processes import manage, run_worker
+from channels_lab.processes import manage, run_worker
 
 pytestmark = pytest.mark.redis
 
@@ -62,20 +62,6 @@ async def test_a_client_idle_for_over_10_seconds_still_exchanges_messages(two_da
         await other.send(json.dumps({"message": "reply"}))
         assert (await next_message(idle))["message"] == "reply"
     assert "Timeout reading" not in first.output + second.output
-
-
-async def test_the_plain_url_configuration_really_kills_idle_consumers(redis):
-    """The pitfall notebook 07 shows is real: without socket_timeout None the idle client gets 1011."""
-    env = {"REDIS_URL": redis.url, "DEMO_DATABASE": ":memory:",
-           "DJANGO_SETTINGS_MODULE": "lessons.nb07_settings_default_timeout"}
-    with run_daphne(env=env) as server:
-        async with room(server, "plain") as ws:
-            await asyncio.sleep(6.5)
-            with pytest.raises(ConnectionClosed) as closed:
-                await ws.send(json.dumps({"message": "still there?"}))
-                await next_message(ws)
-        assert closed.value.rcvd.code == 1011
-        assert "Timeout reading" in server.output
 
 
 async def test_management_command_reaches_a_room_on_another_process(two_daphnes, redis):

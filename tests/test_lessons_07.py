@@ -1,0 +1,124 @@
+"""Notebook 07's lesson code (built from notebooks_src/07_channel_layers.py) behaves as the notebook says."""
+
+import asyncio
+import json
+
+import pytest
+from channels.layers import get_channel_layer
+from channels.testing import ApplicationCommunicator, WebsocketCommunicator
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from channels_lab import lesson, run_daphne, run_redis
+from channels_lab.processes import run_worker
+from channels_lab.testing import require_redis
+
+
+@pytest.fixture(scope="module")
+def lessons():
+    with lesson.from_notebook("07") as made:
+        yield made.modules
+    lesson.use(None)
+
+
+@pytest.fixture(scope="module")
+def redis():
+    require_redis()
+    with run_redis() as server:
+        yield server
+
+
+async def test_group_chat_reaches_every_member_the_sender_too(lessons):
+    consumer = lessons["lesson"].module.GroupChatConsumer
+    alice, bob = (WebsocketCommunicator(consumer.as_asgi(), "/ws/group/") for _ in range(2))
+    assert (await alice.connect())[0] and (await bob.connect())[0]
+    await alice.send_to(text_data="hi")
+    assert await alice.receive_from() == "hi"
+    assert await bob.receive_from() == "hi"
+    await bob.disconnect()
+    assert len(get_channel_layer().groups["everyone"]) == 1  # bob's disconnect left the group
+    await alice.disconnect()
+    assert "everyone" not in get_channel_layer().groups
+
+
+async def test_rooms_route_by_url_and_a_room_hears_only_its_group(lessons):
+    rooms = lessons["lesson"].module.rooms
+    lobby = WebsocketCommunicator(rooms, "/ws/rooms/lobby/")
+    kitchen = WebsocketCommunicator(rooms, "/ws/rooms/kitchen/")
+    assert (await lobby.connect())[0] and (await kitchen.connect())[0]
+    await lobby.send_json_to({"message": "hello"})
+    assert await lobby.receive_json_from() == {"message": "hello"}
+    assert await kitchen.receive_nothing(timeout=0.2)
+    for client in (lobby, kitchen):
+        await client.disconnect()
+
+
+async def test_the_shout_worker_reaches_a_room_in_capitals(lessons):
+    application = lessons["lesson"].module.application
+    layer = get_channel_layer()
+    member = await layer.new_channel()
+    await layer.group_add("room.lobby", member)
+    worker = ApplicationCommunicator(application, {"type": "channel", "channel": "shouter"})
+    await worker.send_input({"type": "shout", "room": "lobby", "text": "wake up"})
+    assert await asyncio.wait_for(layer.receive(member), 2) == {"type": "chat.message", "message": "WAKE UP"}
+    worker.stop()
+
+
+def test_the_settings_modules_differ_only_in_the_read_timeout(lessons):
+    redis_settings = lessons["settings_redis"].module
+    short = lessons["settings_short_timeout"].module
+    host = redis_settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+    assert host["socket_timeout"] is None
+    assert short.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0] == {**host, "socket_timeout": 1}
+    assert redis_settings.ASGI_APPLICATION == "lesson.application"  # what runworker runs
+    assert short.INSTALLED_APPS == redis_settings.INSTALLED_APPS  # the rest is the demo's settings
+
+
+async def idle_then_talk(server, seconds):
+    async with connect(server.ws_url("/ws/rooms/idle/")) as client:
+        await asyncio.sleep(seconds)
+        try:
+            await client.send(json.dumps({"message": "still there?"}))
+            return json.loads(await asyncio.wait_for(client.recv(), 5))["message"]
+        except ConnectionClosed as closed:
+            return closed.rcvd.code
+
+
+@pytest.mark.redis
+async def test_an_idle_consumer_dies_when_reads_time_out_after_1_s(lessons, redis):
+    env = {"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_short_timeout"}
+    with run_daphne("lesson:rooms", env=env) as short:
+        assert await idle_then_talk(short, 1.5) == 1011
+        assert "Timeout reading" in short.output
+
+
+@pytest.mark.redis
+async def test_with_the_plain_url_idle_consumers_die_after_5_s_and_with_settings_redis_they_live(lessons, redis):
+    """The origin article's plain URL (what the notebook's 1 s module stands for) really fails after 5 s."""
+    lesson.active().add(
+        'from settings_redis import *  # noqa: F403\n\n'
+        'CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",'
+        ' "CONFIG": {"hosts": [REDIS_URL or "redis://127.0.0.1:6379"]}}}  # noqa: F405\n',
+        "settings_plain_url")
+    env = {"REDIS_URL": redis.url}
+    with run_daphne("lesson:rooms", env={**env, "DJANGO_SETTINGS_MODULE": "settings_plain_url"}) as plain, \
+            run_daphne("lesson:rooms", env={**env, "DJANGO_SETTINGS_MODULE": "settings_redis"}) as fixed:
+        results = await asyncio.gather(idle_then_talk(plain, 6.5), idle_then_talk(fixed, 6.5))
+        assert "Timeout reading" in plain.output
+        assert "Timeout reading" not in fixed.output
+    assert results == [1011, "still there?"]
+
+
+@pytest.mark.redis
+async def test_runworker_runs_the_lesson_application_on_settings_redis(lessons, redis):
+    from channels_redis.core import RedisChannelLayer
+
+    layer = RedisChannelLayer(hosts=[{"address": redis.url, "socket_timeout": None}])
+    try:
+        with run_worker(["shouter"], env={"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_redis"}):
+            member = await layer.new_channel()
+            await layer.group_add("room.lobby", member)
+            await layer.send("shouter", {"type": "shout", "room": "lobby", "text": "hi"})
+            assert await asyncio.wait_for(layer.receive(member), 10) == {"type": "chat.message", "message": "HI"}
+    finally:
+        await layer.close_pools()
