@@ -9,19 +9,22 @@
 # %% [markdown]
 # # 06 · Async consumers: when and why?
 #
-# Every consumer so far was synchronous. Channels has an async twin of each:
-# `AsyncWebsocketConsumer` and `AsyncJsonWebsocketConsumer`. This notebook shows that the
-# twins are used the same way, then *measures* the difference that matters — what happens
-# to other clients while one handler waits — and finally shows the two errors everyone meets
-# when mixing the two worlds, and their fixes.
+# The consumers of notebooks 04 and 05 were synchronous (03's worker was already async, for a
+# reason this notebook explains). Channels has an async twin of each: `AsyncWebsocketConsumer`
+# and `AsyncJsonWebsocketConsumer`. This notebook shows that the twins are used the same way,
+# then *measures* the difference that matters — what happens to other clients while one
+# handler waits — and finally shows the two errors everyone meets when mixing the two
+# worlds, and their fixes.
 #
-# The consumers live in `demo_project/lessons/nb06_async.py`. This notebook uses an
-# in-memory SQLite database (`DEMO_DATABASE=":memory:"`), so it leaves no file behind.
+# Every consumer is defined on this page in a `%%lesson` cell (notebook 04 explains them).
+# This notebook uses an in-memory SQLite database (`DEMO_DATABASE=":memory:"`), so it leaves
+# no file behind.
 
 # %%
 import asyncio
 import contextlib
 import inspect
+import os
 import time
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -35,15 +38,31 @@ setup_django(DEMO_DATABASE=":memory:")
 
 from django.conf import settings
 
-from lessons import nb06_async as lesson
-
-servers = contextlib.ExitStack()
-server = servers.enter_context(run_daphne("lessons.nb06_async:application"))
 print("database:", settings.DATABASES["default"]["NAME"])
-print("daphne serves the lesson at", server.ws_url("/ws/"))
 
 # %% [markdown]
-# Django uses an in-memory database, and daphne serves the lesson's slow consumers.
+# Django is configured with an in-memory database. The lesson's imports:
+
+# %%
+# %%lesson
+import asyncio
+import threading
+import time
+
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.db import database_sync_to_async
+from channels.generic.websocket import (
+    AsyncJsonWebsocketConsumer,
+    AsyncWebsocketConsumer,
+    JsonWebsocketConsumer,
+    WebsocketConsumer,
+)
+from channels.routing import URLRouter
+from django.urls import path
+
+# %% [markdown]
+# Both families of consumers, and the adapters between sync and async code, `async_to_sync`
+# and `sync_to_async`, used below.
 
 # %% [markdown]
 # ## Twins
@@ -51,17 +70,42 @@ print("daphne serves the lesson at", server.ws_url("/ws/"))
 # An async consumer is written like its sync twin, with `async def` and `await`:
 
 # %%
-for cls in (lesson.SyncEchoConsumer, lesson.AsyncEchoConsumer, lesson.AsyncJsonEchoConsumer):
-    print(inspect.getsource(cls))
+# %%lesson
+class SyncEchoConsumer(WebsocketConsumer):
+    def receive(self, text_data=None, bytes_data=None):
+        self.send(text_data=text_data)
 
-for cls in (lesson.SyncEchoConsumer, lesson.AsyncEchoConsumer):
+
+class AsyncEchoConsumer(AsyncWebsocketConsumer):
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.send(text_data=text_data)
+
+# %% [markdown]
+# Notice that the async one only adds `async` and `await`. The JSON twins:
+
+# %%
+# %%lesson
+class SyncJsonEchoConsumer(JsonWebsocketConsumer):
+    def receive_json(self, content, **kwargs):
+        self.send_json({"echo": content})
+
+
+class AsyncJsonEchoConsumer(AsyncJsonWebsocketConsumer):
+    async def receive_json(self, content, **kwargs):
+        await self.send_json({"echo": content})
+
+# %% [markdown]
+# Same method names again; `send_json` must be awaited in the async one.
+
+# %%
+for cls in (SyncEchoConsumer, AsyncEchoConsumer):
     client = WebsocketCommunicator(cls.as_asgi(), "/ws/echo/")
     await client.connect()
     await client.send_to(text_data="twin")
-    print(f"{cls.__name__:18} -> {await client.receive_from()}")
+    print(f"{cls.__name__:22} -> {await client.receive_from()}")
     await client.disconnect()
 
-for cls in (lesson.SyncJsonEchoConsumer, lesson.AsyncJsonEchoConsumer):
+for cls in (SyncJsonEchoConsumer, AsyncJsonEchoConsumer):
     client = WebsocketCommunicator(cls.as_asgi(), "/ws/json/")
     await client.connect()
     await client.send_json_to({"n": 1})
@@ -69,9 +113,9 @@ for cls in (lesson.SyncJsonEchoConsumer, lesson.AsyncJsonEchoConsumer):
     await client.disconnect()
 
 # %% [markdown]
-# Same methods, same behaviour: `connect`, `receive`, `send`, `close`, `receive_json`,
-# `send_json` exist in both, and `accept`, `send`, `close` must be awaited in the async one.
-# The difference is *where the code runs*.
+# Same behaviour: `connect`, `receive`, `send`, `close`, `receive_json`, `send_json` exist in
+# both, and `accept`, `send`, `close` must be awaited in the async one. The difference is
+# *where the code runs*.
 
 # %% [markdown]
 # ## Threads versus the event loop, measured
@@ -81,17 +125,103 @@ for cls in (lesson.SyncJsonEchoConsumer, lesson.AsyncJsonEchoConsumer):
 # (`SyncConsumer.dispatch` is wrapped in `database_sync_to_async`).
 #
 # Each consumer below waits `DELAY` seconds per message — a stand-in for a slow API or query —
-# and answers with the id of the thread that ran `receive`. Eight clients send one message
-# each, at the same moment.
+# and answers with the id of the thread that ran `receive`. First the sync one and its async
+# twin:
+
+# %%
+# %%lesson
+DELAY = 0.15  # seconds each slow handler waits
+
+
+class SlowSyncConsumer(WebsocketConsumer):
+    def receive(self, text_data=None, bytes_data=None):
+        time.sleep(DELAY)
+        self.send(text_data=str(threading.get_ident()))
+
+
+class SlowAsyncConsumer(AsyncWebsocketConsumer):
+    async def receive(self, text_data=None, bytes_data=None):
+        await asyncio.sleep(DELAY)
+        await self.send(text_data=str(threading.get_ident()))
+
+# %% [markdown]
+# Notice that the sync one *blocks* its thread in `time.sleep`, while the async one *awaits*
+# `asyncio.sleep`, handing the loop back. Two async consumers that must call blocking code,
+# the mistake and the fix:
+
+# %%
+# %%lesson
+class BlockingAsyncConsumer(AsyncWebsocketConsumer):  # the mistake
+    async def receive(self, text_data=None, bytes_data=None):
+        time.sleep(DELAY)
+        await self.send(text_data=str(threading.get_ident()))
+
+
+class OffloadedAsyncConsumer(AsyncWebsocketConsumer):  # the fix
+    async def receive(self, text_data=None, bytes_data=None):
+        await sync_to_async(time.sleep, thread_sensitive=False)(DELAY)
+        await self.send(text_data=str(threading.get_ident()))
+
+# %% [markdown]
+# They differ in one line: `time.sleep` called on the event loop, or handed to a worker
+# thread with `sync_to_async(..., thread_sensitive=False)`. The router serves the four, and
+# two more used further down:
+
+# %%
+# %%lesson
+STALL = 0.6  # seconds the next two consumers hold a thread
+
+
+class StallsSyncThreadConsumer(WebsocketConsumer):
+    def receive(self, text_data=None, bytes_data=None):
+        self.send(text_data="sleeping")
+        time.sleep(STALL)
+        self.send(text_data="awake")
+
+
+class StallsWorkerThreadConsumer(AsyncWebsocketConsumer):
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.send(text_data="sleeping")
+        await sync_to_async(time.sleep, thread_sensitive=False)(STALL)
+        await self.send(text_data="awake")
+
+# %% [markdown]
+# Both say `"sleeping"`, hold a thread for `STALL` seconds, and say `"awake"`; the first in the
+# thread sync consumers run in, the second in a worker thread. Their use comes after the
+# measurements. The router:
+
+# %%
+# %%lesson
+application = URLRouter([
+    path("ws/slow-sync/", SlowSyncConsumer.as_asgi()),
+    path("ws/slow-async/", SlowAsyncConsumer.as_asgi()),
+    path("ws/blocking-async/", BlockingAsyncConsumer.as_asgi()),
+    path("ws/offloaded-async/", OffloadedAsyncConsumer.as_asgi()),
+    path("ws/stalls-sync-thread/", StallsSyncThreadConsumer.as_asgi()),
+    path("ws/stalls-worker-thread/", StallsWorkerThreadConsumer.as_asgi()),
+    path("ws/echo-async/", AsyncEchoConsumer.as_asgi()),
+])
+
+# %% [markdown]
+# daphne serves it. `ASGI_THREADS=6` fixes the size of the pool that `thread_sensitive=False`
+# calls run in (more on it below), so that this notebook measures the same on every machine.
+
+# %%
+servers = contextlib.ExitStack()
+server = servers.enter_context(run_daphne("lesson:application", env={"ASGI_THREADS": "6"}))
+print("daphne serves the module lesson at", server.ws_url("/ws/"))
+
+# %% [markdown]
+# Eight clients now send one message each to each slow consumer, at the same moment.
 
 # %%
 N = 8
-one_at_a_time = N * lesson.DELAY
+one_at_a_time = N * DELAY
 
 
-async def eight_clients_at_once(path):
-    """Seconds from the first send to the last reply, and how many distinct thread ids answered."""
-    clients = [await connect(server.ws_url(path)) for _ in range(N)]
+async def clients_at_once(path, n=N):
+    """Seconds from the first send to the last reply of ``n`` clients, and how many distinct thread ids answered."""
+    clients = [await connect(server.ws_url(path)) for _ in range(n)]
     started = time.perf_counter()
     for websocket in clients:
         await websocket.send("go")
@@ -102,10 +232,10 @@ async def eight_clients_at_once(path):
     return seconds, len(set(threads))
 
 
-print(f"{N} clients, each handler waits {lesson.DELAY} s; one at a time would take {one_at_a_time:.2f} s")
+print(f"{N} clients, each handler waits {DELAY} s; one at a time would take {one_at_a_time:.2f} s")
 results = {}
 for path in ("/ws/slow-sync/", "/ws/slow-async/", "/ws/blocking-async/", "/ws/offloaded-async/"):
-    results[path] = await eight_clients_at_once(path)
+    results[path] = await clients_at_once(path)
     print(f"{path:21} all {N} answered in {results[path][0]:.2f} s")
 
 # %% [markdown]
@@ -129,11 +259,95 @@ print("async with sync_to_async(time.sleep, thread_sensitive=False): concurrent:
 #   or any slow function that does not `await`) inside an async consumer stops the whole
 #   event loop: every client of this daphne waits.
 # - **Blocking code that you cannot rewrite** goes to a thread: `await sync_to_async(f,
-#   thread_sensitive=False)(...)` uses a thread pool, so such calls overlap.
+#   thread_sensitive=False)(...)` uses a thread pool, so such calls overlap — though the
+#   eight took about two `DELAY`s, not one. Why, next.
+
+# %% [markdown]
+# ### Where `thread_sensitive=False` calls run
 #
-# So: use async consumers when handlers mostly *wait* (channel layer, network, timers) and
-# write them with `await` all the way down; sync consumers are fine for quick handlers and
-# plain ORM code.
+# With `thread_sensitive=False` and no `executor`, `sync_to_async` hands the call to
+# `loop.run_in_executor(None, ...)`: the event loop's *default executor*. Unless daphne is given
+# `ASGI_THREADS` (`daphne/server.py`, first lines), that is a `ThreadPoolExecutor()`, whose
+# size is `min(32, cores + 4)`:
+
+# %%
+from concurrent.futures import ThreadPoolExecutor
+
+source = inspect.getsource(ThreadPoolExecutor.__init__)
+print(next(line.strip() for line in source.splitlines() if "min(32" in line))
+print("default pool = min(32, cores + 4):", ThreadPoolExecutor()._max_workers == min(32, os.cpu_count() + 4))
+print("on a 2-core machine:", min(32, 2 + 4), "threads; ASGI_THREADS gave this daphne 6 too")
+
+# %% [markdown]
+# So on 2 cores, 6 offloaded calls run at once and the seventh waits for a free thread: 8
+# clients take two rounds of `DELAY`. More clients, more rounds:
+
+# %%
+import math
+
+for n in (6, 8, 18):
+    seconds, _ = await clients_at_once("/ws/offloaded-async/", n)
+    rounds = math.ceil(n / 6)
+    print(f"{n:2} clients on 6 threads: {seconds:.2f} s; expected {rounds} round(s) of DELAY,",
+          "measured as many:", rounds * DELAY * 0.9 <= seconds < (rounds + 1) * DELAY)
+
+# %% [markdown]
+# One round for 6 clients, two for 8, three for 18: `ceil(clients / threads)`. The pool is a
+# limit like any other; size it (`ASGI_THREADS`, or an `executor=` of your own) for the
+# blocking calls you expect, or better, use a library that `await`s.
+
+# %% [markdown]
+# ### A slow sync handler stalls async consumers too
+#
+# The one thread of sync consumers matters even to async consumers. In Channels 4.3 every
+# `AsyncConsumer.dispatch` first awaits `aclose_old_connections()`, and that runs Django's
+# `close_old_connections` through a *thread-sensitive* `sync_to_async`: on that same one thread.
+
+# %%
+from channels.consumer import AsyncConsumer
+from channels.db import aclose_old_connections
+
+print(inspect.getsource(AsyncConsumer.dispatch))
+print(inspect.getsource(aclose_old_connections))
+
+# %% [markdown]
+# Before each handler of an async consumer runs, it queues behind whatever the sync thread is
+# doing. Measured: while `StallsSyncThreadConsumer` sleeps `STALL` seconds on that thread, how
+# long does the async echo take to answer? And while `StallsWorkerThreadConsumer` sleeps in a
+# worker thread?
+
+# %%
+async def echo_while_stalled(stall_path):
+    """Seconds the async echo takes to answer while the consumer at ``stall_path`` holds its thread."""
+    async with connect(server.ws_url(stall_path)) as staller, connect(server.ws_url("/ws/echo-async/")) as echo:
+        await staller.send("go")
+        assert await staller.recv() == "sleeping"
+        started = time.perf_counter()
+        await echo.send("ping")
+        await echo.recv()
+        waited = time.perf_counter() - started
+        assert await staller.recv() == "awake"
+    return waited
+
+
+for stall_path in ("/ws/stalls-sync-thread/", "/ws/stalls-worker-thread/"):
+    waited = await echo_while_stalled(stall_path)
+    print(f"{stall_path:26} the async echo answered in {waited:.2f} s; it waited for the staller: {waited > STALL / 2}")
+
+# %% [markdown]
+# The async echo, which never touches a thread itself, waited almost the whole `STALL` behind
+# the sync handler: its `dispatch` needed the thread the sleeping handler held. With the
+# blocking call in a worker thread, the echo answered at once. So a slow sync handler delays
+# every consumer of the process, sync or async; keep the shared thread for short work (quick
+# ORM calls), and send slow blocking calls to the pool (`thread_sensitive=False`) from async
+# consumers. That was the last measurement: stop daphne.
+
+# %%
+servers.close()
+print("daphne still running?", server.process.poll() is None)
+
+# %% [markdown]
+# Nothing is left running. The rest of the notebook runs in-process.
 
 # %% [markdown]
 # ## `async_to_sync` and `sync_to_async`
@@ -154,11 +368,26 @@ except RuntimeError as error:
 # %% [markdown]
 # `async_to_sync` refuses to run where an event loop is already running in the same
 # thread: it would have to block that very loop to wait for the result. The fix is in the
-# message: in async code, `await layer.group_send(...)`. In a consumer, the same mistake
-# kills the connection:
+# message: in async code, `await layer.group_send(...)`. In a consumer, the mistake and the fix:
 
 # %%
-for cls in (lesson.AsyncToSyncInAsyncConsumer, lesson.AwaitsGroupSendConsumer):
+# %%lesson
+class AsyncToSyncInAsyncConsumer(AsyncWebsocketConsumer):  # the mistake
+    async def receive(self, text_data=None, bytes_data=None):
+        async_to_sync(self.channel_layer.group_send)("news", {"type": "news.flash", "text": text_data})
+
+
+class AwaitsGroupSendConsumer(AsyncWebsocketConsumer):  # the fix
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.channel_layer.group_send("news", {"type": "news.flash", "text": text_data})
+        await self.send(text_data="sent to the news group")
+
+# %% [markdown]
+# `AsyncToSyncInAsyncConsumer` was probably converted from a sync consumer by adding `async`
+# in front of `def` and keeping the `async_to_sync(...)` call; `await` is the fix.
+
+# %%
+for cls in (AsyncToSyncInAsyncConsumer, AwaitsGroupSendConsumer):
     client = WebsocketCommunicator(cls.as_asgi(), "/ws/news/")
     await client.connect()
     await client.send_to(text_data="flash")
@@ -169,8 +398,7 @@ for cls in (lesson.AsyncToSyncInAsyncConsumer, lesson.AwaitsGroupSendConsumer):
         print(f"{cls.__name__:27} -> crashed: {str(error)[:55]}...")
 
 # %% [markdown]
-# `AsyncToSyncInAsyncConsumer` was probably converted from a sync consumer by adding
-# `async` in front of `def` and keeping the `async_to_sync(...)` call; `await` is the fix.
+# The same `RuntimeError` killed the first consumer; the second sent its group message.
 
 # %% [markdown]
 # ## The ORM in async code: `SynchronousOnlyOperation`
@@ -195,10 +423,40 @@ except SynchronousOnlyOperation as error:
 # The tables exist and hold one user, created with the async ORM method `acreate`. The
 # plain `count()` refused to run, even here: Jupyter cells run inside an event loop. (Avoid
 # the `DJANGO_ALLOW_ASYNC_UNSAFE` switch you will find online: it hides exactly the
-# problem this section is about.) In an async consumer:
+# problem this section is about.) In an async consumer, the mistake:
 
 # %%
-for cls in (lesson.OrmInAsyncConsumer, lesson.DatabaseSyncToAsyncConsumer, lesson.AsyncOrmConsumer):
+# %%lesson
+class OrmInAsyncConsumer(AsyncWebsocketConsumer):  # the mistake
+    async def receive(self, text_data=None, bytes_data=None):
+        from django.contrib.auth.models import User
+
+        await self.send(text_data=f"{User.objects.count()} users")
+
+# %% [markdown]
+# It calls `count()` straight from `async def`. The two fixes, side by side:
+
+# %%
+# %%lesson
+class DatabaseSyncToAsyncConsumer(AsyncWebsocketConsumer):  # fix 1: the query in a thread
+    async def receive(self, text_data=None, bytes_data=None):
+        from django.contrib.auth.models import User
+
+        count = await database_sync_to_async(User.objects.count)()
+        await self.send(text_data=f"{count} users")
+
+
+class AsyncOrmConsumer(AsyncWebsocketConsumer):  # fix 2: Django's async ORM
+    async def receive(self, text_data=None, bytes_data=None):
+        from django.contrib.auth.models import User
+
+        await self.send(text_data=f"{await User.objects.acount()} users")
+
+# %% [markdown]
+# One wraps the sync call, the other uses `acount()`. All three, in-process:
+
+# %%
+for cls in (OrmInAsyncConsumer, DatabaseSyncToAsyncConsumer, AsyncOrmConsumer):
     client = WebsocketCommunicator(cls.as_asgi(), "/ws/users/")
     await client.connect()
     await client.send_to(text_data="how many?")
@@ -222,14 +480,11 @@ for cls in (lesson.OrmInAsyncConsumer, lesson.DatabaseSyncToAsyncConsumer, lesso
 # async ORM methods came later (Django 4.1+).
 
 # %%
-servers.close()
 await sync_to_async(call_command)("flush", interactive=False, verbosity=0)
-print("daphne still running?", server.process.poll() is None)
 print("users left:", await User.objects.acount())
 
 # %% [markdown]
-# daphne is stopped, and the in-memory database disappears with the kernel: no file was
-# written.
+# The in-memory database is empty again and disappears with the kernel: no file was written.
 
 # %% [markdown]
 # ## Exercises

@@ -8,8 +8,6 @@ upgrade of channels, daphne or autobahn changes a behaviour, this file says whic
 import asyncio
 import contextlib
 import json
-import os
-from pathlib import Path
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -17,16 +15,16 @@ from django.core.exceptions import SynchronousOnlyOperation
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from channels_lab import DEMO_PROJECT, REPO_ROOT, lesson, run_daphne
+from channels_lab import lesson, run_daphne
 
 
 @contextlib.contextmanager
-def notebook(number, *, serve=False):
+def notebook(number, *, serve=False, env=None):
     """The module ``lesson`` of notebook ``number``, built from its source; with ``serve``, also a daphne serving it."""
     with lesson.from_notebook(number) as lessons:
         try:
             if serve:
-                with run_daphne("lesson:application") as server:
+                with run_daphne("lesson:application", env=env) as server:
                     yield lessons.modules["lesson"].module, server
             else:
                 yield lessons.modules["lesson"].module, None
@@ -229,31 +227,17 @@ async def test_05_daphne_fails_bad_frames_by_dropping_tcp_so_client_and_consumer
     assert await _disconnect_code_logged(nb05[1], since) == 1006
 
 
-# ---- notebook 06 (still served from demo_project/lessons) ----
-
-from lessons import nb06_async as nb06  # noqa: E402
-
+# ---- notebook 06 ----
 
 @pytest.fixture(scope="module")
-def lessons_server():
-    """One daphne serving notebook 06's lesson routes under /06/."""
-    path = os.pathsep.join([str(Path(__file__).parent), str(DEMO_PROJECT), str(REPO_ROOT)])
-    with run_daphne("test_lessons_04_06:application", env={"PYTHONPATH": path}) as server:
-        yield server
+def nb06():
+    """Notebook 06's module ``lesson`` and a daphne serving it with ASGI_THREADS=6, as the notebook does."""
+    with notebook("06", serve=True, env={"ASGI_THREADS": "6"}) as served:
+        yield served
 
 
-def _application():
-    from channels.routing import URLRouter
-    from django.urls import path
-
-    return URLRouter([path("06/", URLRouter(nb06.application.routes))])
-
-
-application = _application()
-
-
-async def test_06_every_sync_consumer_runs_in_one_thread(lessons_server):
-    clients = [await connect(lessons_server.ws_url("/06/ws/slow-sync/")) for _ in range(3)]
+async def test_06_every_sync_consumer_runs_in_one_thread(nb06):
+    clients = [await connect(nb06[1].ws_url("/ws/slow-sync/")) for _ in range(3)]
     for websocket in clients:
         await websocket.send("go")
     threads = {await websocket.recv() for websocket in clients}
@@ -262,16 +246,49 @@ async def test_06_every_sync_consumer_runs_in_one_thread(lessons_server):
     assert len(threads) == 1
 
 
-async def test_06_async_to_sync_inside_async_code_is_a_runtime_error():
-    client = WebsocketCommunicator(nb06.AsyncToSyncInAsyncConsumer.as_asgi(), "/")
+async def test_06_offloaded_calls_share_the_default_pool_so_eight_need_two_rounds_on_six_threads(nb06):
+    module, server = nb06
+    clients = [await connect(server.ws_url("/ws/offloaded-async/")) for _ in range(8)]
+    started = asyncio.get_running_loop().time()
+    for websocket in clients:
+        await websocket.send("go")
+    await asyncio.gather(*(websocket.recv() for websocket in clients))
+    seconds = asyncio.get_running_loop().time() - started
+    for websocket in clients:
+        await websocket.close()
+    assert seconds >= 2 * module.DELAY * 0.9  # 6 threads cannot run 8 sleeps in one round
+
+
+async def _echo_while_stalled(server, stall_path):
+    loop = asyncio.get_running_loop()
+    async with connect(server.ws_url(stall_path)) as staller, connect(server.ws_url("/ws/echo-async/")) as echo:
+        await staller.send("go")
+        assert await staller.recv() == "sleeping"
+        started = loop.time()
+        await echo.send("ping")
+        assert await echo.recv() == "ping"
+        waited = loop.time() - started
+        assert await staller.recv() == "awake"
+    return waited
+
+
+async def test_06_a_sleeping_sync_handler_stalls_async_consumers_and_a_worker_thread_does_not(nb06):
+    """AsyncConsumer.dispatch awaits aclose_old_connections() on the one thread of sync consumers."""
+    module, server = nb06
+    assert await _echo_while_stalled(server, "/ws/stalls-sync-thread/") > module.STALL / 2
+    assert await _echo_while_stalled(server, "/ws/stalls-worker-thread/") < module.STALL / 2
+
+
+async def test_06_async_to_sync_inside_async_code_is_a_runtime_error(nb06):
+    client = WebsocketCommunicator(nb06[0].AsyncToSyncInAsyncConsumer.as_asgi(), "/")
     await client.connect()
     await client.send_to(text_data="x")
     with pytest.raises(RuntimeError, match="You cannot use AsyncToSync in the same thread as an async event loop"):
         await client.receive_output(timeout=0.5)
 
 
-async def test_06_orm_inside_async_code_is_synchronous_only_operation():
-    client = WebsocketCommunicator(nb06.OrmInAsyncConsumer.as_asgi(), "/")
+async def test_06_orm_inside_async_code_is_synchronous_only_operation(nb06):
+    client = WebsocketCommunicator(nb06[0].OrmInAsyncConsumer.as_asgi(), "/")
     await client.connect()
     await client.send_to(text_data="x")
     with pytest.raises(SynchronousOnlyOperation):
