@@ -8,6 +8,9 @@ Write ``ticker(scope, receive, send)``, one bare ASGI application for two kinds 
   ``b"count=5"``); without ``count`` it is 3.
 - ``http``: read the request (``http.request``), then answer status 426 (Upgrade Required)
   with the header ``upgrade: websocket`` and the body ``b"connect with a WebSocket"``.
+- any other type (``lifespan``, say): raise an exception, as ex03 did.
+
+The query string may hold other parameters too (``b"room=lobby&count=2"``).
 
 Check your work:  make check EX=ex04   (or check("ex04") at the end of the notebook)
 Stuck?            make hint EX=ex04
