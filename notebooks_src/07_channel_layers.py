@@ -537,8 +537,8 @@ with run_redis() as redis:
                       str(error).splitlines()[0])
 
 # %% [markdown]
-# So the two layers are not interchangeable: choose pub/sub for fan-out without persistence,
-# and never for worker channels.
+# So the two layers are not interchangeable: pub/sub suits fan-out to consumers that are
+# connected right now, and not channels that several workers share or messages that must wait.
 
 # %% [markdown]
 # ## Expiry: messages and memberships time out
@@ -546,7 +546,15 @@ with run_redis() as redis:
 # Both layers take `expiry` (default 60 s): a message left unread that long is thrown away.
 # Both take `group_expiry` (default 86400 s, a day): a membership older than that is dropped,
 # even though its connection is still open, so a long-lived connection must `group_add` again.
-# Here both layers get 1 s, and the one measured wait of the notebook lets them run out:
+# Here both layers get 1 s, and a measured wait lets them run out. First, the defaults:
+
+# %%
+for backend in (InMemoryChannelLayer, RedisChannelLayer):
+    made = backend()
+    print(f"{backend.__name__:21} expiry {made.expiry} s, group_expiry {made.group_expiry} s, capacity {made.capacity}")
+
+# %% [markdown]
+# The two layers share their defaults (building a `RedisChannelLayer` connects to nothing).
 
 # %%
 import time
@@ -619,7 +627,7 @@ for label, entry in [("plain URL", "redis://127.0.0.1:6379"),
 # The plain URL gives reads the 5 s limit; `socket_timeout: None` removes it for reads only,
 # and connecting still gives up after 5 s (`socket_connect_timeout`). Any read timeout shorter
 # than the 5 s `BZPOPMIN` kills an idle consumer the same way; waiting out 5 s is slow, so this
-# settings module uses 1 s, and the client below idles for 1.5 s:
+# settings module uses 1 s, and the client below idles for 1.3 s:
 
 # %%
 # %%lesson settings_short_timeout
@@ -664,7 +672,7 @@ short_timeout = {"DJANGO_SETTINGS_MODULE": "settings_short_timeout"}
 with run_redis() as redis, run_daphne("lesson:rooms", env={"REDIS_URL": redis.url, **short_timeout}) as short:
     async with redis_layer(redis) as kernel:
         started = time.monotonic()
-        on_daphne, in_kernel = await asyncio.gather(idle_then_talk(short, 1.5), idle_receive(kernel, 1.5))
+        on_daphne, in_kernel = await asyncio.gather(idle_then_talk(short, 1.3), idle_receive(kernel, 1.3))
         print(f"idle for {time.monotonic() - started:.1f} s")
     crash = [line for line in short.output.splitlines() if line.startswith("redis.exceptions.TimeoutError")]
 print("daphne with socket_timeout 1:", on_daphne, "| its log:", crash[-1])
@@ -673,8 +681,10 @@ print("a receive with socket_timeout None:", in_kernel)
 # %% [markdown]
 # The idle client of the 1-second daphne was closed with 1011, and its daphne logged redis-py's
 # `TimeoutError`. The kernel's `receive` on a layer with `socket_timeout: None` was still
-# waiting after the same 1.5 s, without error: `BZPOPMIN` returned empty after its 5 s and
-# was simply asked again. That one key in the host dict is the fix, as in `settings_redis`:
+# waiting after the same time, without error: with no read timeout, redis-py waits as long as
+# `BZPOPMIN` blocks, and when that returns empty after 5 s the layer simply asks again (the
+# `while content is None` loop in `receive_single`, `channels_redis/core.py`). That one key in
+# the host dict is the fix, as in `settings_redis`:
 #
 # ```python
 # "hosts": [{"address": REDIS_URL, "socket_timeout": None}]
