@@ -31,7 +31,7 @@ $(STAMP): requirements.lock | python-version
 lab: $(STAMP)
 	@echo "Starting JupyterLab. Open the http://127.0.0.1:...?token=... URL it prints; the first notebook is"
 	@echo "notebooks/00_start_here.ipynb (also at /lab/tree/notebooks/00_start_here.ipynb). Ctrl-C twice stops it."
-	$(PY) -m jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --ServerApp.root_dir=. $(JUPYTER_ROOT_FLAG)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" $(PY) -m jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --ServerApp.root_dir=. $(JUPYTER_ROOT_FLAG)
 
 test: $(STAMP)
 	$(PY) -m pytest
