@@ -462,7 +462,7 @@ with run_redis() as redis:
 # receivers on one plain channel name (`jobs`, the kind a worker listens on), on each layer:
 
 # %%
-async def two_receivers(backend, peek):
+async def two_receivers(redis, backend, peek):
     """Two receivers (as in two processes) wait on "jobs"; a third sends one job. Who gets it?"""
     async with redis_layer(redis, backend) as worker_1, redis_layer(redis, backend) as worker_2, \
             redis_layer(redis, backend) as client:
@@ -481,7 +481,7 @@ async def two_receivers(backend, peek):
 with run_redis() as redis:
     peek = Redis.from_url(redis.url)
     for backend in (RedisChannelLayer, RedisPubSubChannelLayer):
-        print(f"{backend.__name__:24} receivers that got the one job: {await two_receivers(backend, peek)} of 2")
+        print(f"{backend.__name__:24} receivers that got the one job: {await two_receivers(redis, backend, peek)} of 2")
     await peek.aclose()
 
 # %% [markdown]
@@ -491,36 +491,50 @@ with run_redis() as redis:
 #
 # Queuing differs too. The pub/sub layer's `new_channel()` subscribes at once, and messages then
 # pile up in memory whether or not anyone calls `receive`; the `capacity` setting is accepted and
-# ignored. A plain channel is only subscribed by `receive`, so a message sent before is gone:
+# ignored (`RedisPubSubLoopLayer.__init__` takes it into `**kwargs`). 50 messages to a channel
+# that nobody is receiving, with `capacity=10`:
 
 # %%
+async def send_50_then_read(layer_):
+    mine = await layer_.new_channel()
+    kept = read_back = 0
+    with contextlib.suppress(ChannelFull):
+        for n in range(50):
+            await layer_.send(mine, {"type": "tick", "n": n})
+            kept += 1
+    with contextlib.suppress(TimeoutError):
+        while read_back < 50:
+            await asyncio.wait_for(layer_.receive(mine), 0.3)
+            read_back += 1
+    return f"{kept} of 50 accepted, {read_back} read back"
+
+
 with run_redis() as redis:
-    async with redis_layer(redis, RedisPubSubChannelLayer, capacity=10) as pubsub, \
-            redis_layer(redis, RedisChannelLayer, capacity=10) as core:
-        for name, layer_ in [("pub/sub", pubsub), ("core", core)]:
-            mine = await layer_.new_channel()
-            kept = read_back = 0
-            with contextlib.suppress(ChannelFull):
-                for n in range(50):
-                    await layer_.send(mine, {"type": "tick", "n": n})
-                    kept += 1
-            with contextlib.suppress(TimeoutError):
-                while read_back < 50:
-                    await asyncio.wait_for(layer_.receive(mine), 0.3)
-                    read_back += 1
-            await layer_.send("later", {"type": "job"})
-            try:
-                late = await asyncio.wait_for(layer_.receive("later"), 0.3)
-            except TimeoutError:
-                late = "nothing within 0.3 s"
-            print(f"{name:8} capacity 10: {kept} of 50 accepted, read back {read_back}"
-                  f" | a job sent before anyone received 'later': {late}")
+    for backend in (RedisPubSubChannelLayer, RedisChannelLayer):
+        async with redis_layer(redis, backend, capacity=10) as each:
+            print(f"{backend.__name__:24}", await send_50_then_read(each))
 
 # %% [markdown]
 # The pub/sub layer took all 50 messages despite `capacity=10` and handed them all back: they
 # had waited in the process's memory, which grows without limit under a slow reader. The core
-# layer refused the 11th with `ChannelFull`. The job sent to `later` before any receiver was
-# lost on pub/sub and waited in Redis on the core layer.
+# layer refused the 11th with `ChannelFull`.
+#
+# A plain channel, though, is subscribed only by `receive` (`pubsub.py`, `receive`), so on
+# pub/sub a message sent to it before anyone receives is gone:
+
+# %%
+with run_redis() as redis:
+    for backend in (RedisPubSubChannelLayer, RedisChannelLayer):
+        async with redis_layer(redis, backend) as each:
+            await each.send("later", {"type": "job"})
+            try:
+                late = await asyncio.wait_for(each.receive("later"), 0.3)
+            except TimeoutError:
+                late = "nothing within 0.3 s"
+            print(f"{backend.__name__:24} a job sent before anyone received 'later': {late}")
+
+# %% [markdown]
+# Lost on pub/sub; on the core layer it waited in Redis for its receiver (up to `expiry`).
 #
 # Last difference: pub/sub groups live in the process. `group_add` accepts only a channel this
 # layer object made, where the core layer accepts any valid name:
@@ -546,7 +560,7 @@ with run_redis() as redis:
 # Both layers take `expiry` (default 60 s): a message left unread that long is thrown away.
 # Both take `group_expiry` (default 86400 s, a day): a membership older than that is dropped,
 # even though its connection is still open, so a long-lived connection must `group_add` again.
-# Here both layers get 1 s, and a measured wait lets them run out. First, the defaults:
+# Here the layers get 1 s, and a measured wait lets them run out. First, the defaults:
 
 # %%
 for backend in (InMemoryChannelLayer, RedisChannelLayer):
@@ -589,8 +603,9 @@ async def after_expiry(layer_, unread, member):
 
 # %%
 with run_redis() as redis:
-    async with redis_layer(redis, expiry=1, group_expiry=1) as on_redis:
-        layers = {"in-memory": InMemoryChannelLayer(expiry=1, group_expiry=1), "Redis": on_redis}
+    async with redis_layer(redis, expiry=1, group_expiry=1) as core, \
+            redis_layer(redis, RedisPubSubChannelLayer, expiry=1, group_expiry=1) as pubsub:
+        layers = {"in-memory": InMemoryChannelLayer(expiry=1, group_expiry=1), "core": core, "pub/sub": pubsub}
         prepared = {name: await leave_unread_and_join(each) for name, each in layers.items()}
         started = time.monotonic()
         await asyncio.sleep(2.1)
@@ -599,9 +614,10 @@ with run_redis() as redis:
             print(f"{name:9}", await after_expiry(each, *prepared[name]))
 
 # %% [markdown]
-# On both layers the unread message was gone and the old membership no longer heard the group;
-# a fresh `group_add` made it hear again. Group expiry counts whole seconds (`int(time.time())`
-# in both layers), which is why the wait is longer than 1 s.
+# On the in-memory and the core Redis layer the unread message was gone and the old membership
+# no longer heard the group; a fresh `group_add` made it hear again. Group expiry counts whole
+# seconds (`int(time.time())` in both), which is why the wait is longer than 1 s. The pub/sub
+# layer ignored both settings, as it ignored `capacity`: its message and membership stayed.
 
 # %% [markdown]
 # ## A trap: idle consumers die when redis-py's read times out
@@ -650,6 +666,7 @@ from websockets.exceptions import ConnectionClosed
 
 
 async def idle_then_talk(server, seconds):
+    """Connect to a room, say nothing for `seconds`, then talk: the answer, or how it was closed."""
     async with connect(server.ws_url("/ws/rooms/idle/")) as client:
         await asyncio.sleep(seconds)
         try:
@@ -660,6 +677,7 @@ async def idle_then_talk(server, seconds):
 
 
 async def idle_receive(layer_, seconds):
+    """What a receive on a channel that gets no message does for `seconds`."""
     try:
         await asyncio.wait_for(layer_.receive(await layer_.new_channel()), seconds)
     except RedisTimeoutError as error:
@@ -667,7 +685,11 @@ async def idle_receive(layer_, seconds):
     except TimeoutError:
         return "still waiting, no error"
 
+# %% [markdown]
+# `idle_then_talk` is a client over daphne; `idle_receive` does what a consumer's layer does
+# between messages, here in the kernel. Both idle at once, on the two settings:
 
+# %%
 short_timeout = {"DJANGO_SETTINGS_MODULE": "settings_short_timeout"}
 with run_redis() as redis, run_daphne("lesson:rooms", env={"REDIS_URL": redis.url, **short_timeout}) as short:
     async with redis_layer(redis) as kernel:
