@@ -30,7 +30,6 @@ setup_django(DEMO_DATABASE=str(workdir / "db.sqlite3"))
 from channels.testing import WebsocketCommunicator
 
 from chat.consumers import ChatConsumer, CommandConsumer
-from lessons import nb11_consumers
 
 print("database in a temporary directory:", str(workdir).startswith(tempfile.gettempdir()))
 
@@ -79,12 +78,12 @@ print("test_echo passed")
 # `Origin` header, so a test of it must send one, as a browser would:
 
 # %%
-from demo_project.asgi import application
+from demo_project.asgi import application as demo_application
 
-refused = WebsocketCommunicator(application, "/ws/commands/")
+refused = WebsocketCommunicator(demo_application, "/ws/commands/")
 print("no Origin header:", await refused.connect())
 
-allowed = WebsocketCommunicator(application, "/ws/commands/", headers=[(b"origin", b"http://127.0.0.1")])
+allowed = WebsocketCommunicator(demo_application, "/ws/commands/", headers=[(b"origin", b"http://127.0.0.1")])
 print("with Origin:     ", await allowed.connect())
 print("scope path:", allowed.scope["path"], "| headers:", allowed.scope["headers"])
 await allowed.send_json_to({"action": "add", "numbers": [2, 3]})
@@ -118,13 +117,46 @@ await echo.disconnect()
 # it cannot send it; to test that case, use `send_input({"type": "websocket.receive", "text": ""})`.
 
 # %% [markdown]
+# ## The consumers under test, on this page
+#
+# The next cells define the consumers this notebook tests, as `%%lesson` cells: each runs
+# here and becomes part of the module `lesson`, which the pytest file below imports and daphne
+# serves at the end. Edit one and re-run it to see a test change its verdict. First the imports
+# they share:
+
+# %%
+# %%lesson
+import asyncio
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.urls import path
+
+# %% [markdown]
 # ## `receive_nothing()` only watches a short window
 #
 # `receive_nothing()` returns `True` when no message arrived within `timeout` (0.1 s by
 # default). `LateReplyConsumer` answers 0.3 s after each message:
 
 # %%
-late = WebsocketCommunicator(nb11_consumers.LateReplyConsumer.as_asgi(), "/ws/late/")
+# %%lesson
+LATE_BY = 0.3  # seconds
+
+
+class LateReplyConsumer(AsyncWebsocketConsumer):
+    """Echoes every text message ``LATE_BY`` seconds after it came."""
+
+    async def receive(self, text_data=None, bytes_data=None):
+        await asyncio.sleep(LATE_BY)
+        await self.send(text_data=f"late: {text_data}")
+
+# %% [markdown]
+# A test that sends to it and calls `receive_nothing()` right away:
+
+# %%
+late = WebsocketCommunicator(LateReplyConsumer.as_asgi(), "/ws/late/")
 await late.connect()
 await late.send_to(text_data="are you there?")
 print("receive_nothing():", await late.receive_nothing())
@@ -142,30 +174,68 @@ await late.disconnect()
 #
 # When `receive_from()` times out, the communicator does more than raise `TimeoutError`: it
 # **cancels the application task**. `LobbyConsumer` joins group `lobby` on connect, leaves it
-# in `disconnect()`, never replies, and notes what ran in `nb11_consumers.EVENTS`.
+# in `disconnect()`, never replies, and notes in `EVENTS` what ran:
+
+# %%
+# %%lesson
+EVENTS = []  # what LobbyConsumer's handlers did, in order
+
+
+class LobbyConsumer(AsyncWebsocketConsumer):
+    """Joins group ``lobby`` on connect and leaves it on disconnect; answers nothing."""
+
+    async def connect(self):
+        await self.channel_layer.group_add("lobby", self.channel_name)
+        await self.accept()
+        EVENTS.append("connect: joined lobby")
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard("lobby", self.channel_name)
+        EVENTS.append(f"disconnect({code}): left lobby")
+
+# %% [markdown]
+# A test that waits for a reply this consumer never sends:
 
 # %%
 from channels.layers import get_channel_layer
 
 layer = get_channel_layer()
-lobby = WebsocketCommunicator(nb11_consumers.LobbyConsumer.as_asgi(), "/ws/lobby/")
+lobby = WebsocketCommunicator(LobbyConsumer.as_asgi(), "/ws/lobby/")
 await lobby.connect()
 try:
     await lobby.receive_from(timeout=0.2)
 except TimeoutError:
     print("receive_from(timeout=0.2) raised TimeoutError")
 print("consumer task cancelled:", lobby.future.cancelled())
-print("handlers that ran:", nb11_consumers.EVENTS)
+print("handlers that ran:", EVENTS)
 print("channels still in group lobby:", len(layer.groups.get("lobby", {})))
 
 # %% [markdown]
 # The consumer was cancelled in the middle of waiting: `disconnect()` never ran, so its
-# channel is still in group `lobby` (the in-memory layer forgets it only after the group
-# expiry, a day by default). From now on, this communicator is dead:
+# channel is still in group `lobby`. The in-memory layer drops such a member in two ways:
+# when its membership is older than `group_expiry` (a day by default), or as soon as a
+# message sent to its channel expires unread (`expiry`, 60 s by default), because an expired
+# message removes its channel from every group. A layer with a 0.1 s expiry shows the second:
 
 # %%
-import asyncio
+from channels.layers import InMemoryChannelLayer
 
+quick = InMemoryChannelLayer(expiry=0.1)
+dead = await quick.new_channel()  # a channel nobody reads, like the cancelled consumer's
+await quick.group_add("lobby", dead)
+await quick.group_send("lobby", {"type": "lobby.news"})
+print("members after the first message:", len(quick.groups["lobby"]))
+await asyncio.sleep(0.2)  # the message expires unread
+await quick.group_send("lobby", {"type": "lobby.news"})  # each group_send cleans up first
+print("members once it expired:", len(quick.groups["lobby"]))
+print(InMemoryChannelLayer._clean_expired.__doc__.split("\n")[2].strip())
+
+# %% [markdown]
+# The second `group_send` found the first message expired, removed `dead` from every group, and
+# so sent to nobody. So a consumer that died without `disconnect()` stays in its groups until
+# the next message to it expires. Back to the cancelled communicator: from now on, it is dead:
+
+# %%
 for attempt in (lobby.send_to(text_data="still there?"), lobby.disconnect()):
     try:
         await attempt
@@ -180,13 +250,13 @@ for attempt in (lobby.send_to(text_data="still there?"), lobby.disconnect()):
 # normal ending runs `disconnect()`:
 
 # %%
-nb11_consumers.EVENTS.clear()
+EVENTS.clear()
 layer.groups.clear()
-lobby = WebsocketCommunicator(nb11_consumers.LobbyConsumer.as_asgi(), "/ws/lobby/")
+lobby = WebsocketCommunicator(LobbyConsumer.as_asgi(), "/ws/lobby/")
 await lobby.connect()
 print("nothing said:", await lobby.receive_nothing())
 await lobby.disconnect(code=1001)
-print("handlers that ran:", nb11_consumers.EVENTS)
+print("handlers that ran:", EVENTS)
 print("channels still in group lobby:", len(layer.groups.get("lobby", {})))
 
 # %% [markdown]
@@ -196,11 +266,23 @@ print("channels still in group lobby:", len(layer.groups.get("lobby", {})))
 # %% [markdown]
 # ## When the consumer crashes
 #
-# `CalculatorConsumer` divides without checking for zero. The exception is raised in the
-# consumer's task; the communicator re-raises it at the next call that waits for the task:
+# `CalculatorConsumer` divides without checking for zero:
 
 # %%
-calculator = WebsocketCommunicator(nb11_consumers.CalculatorConsumer.as_asgi(), "/ws/calc/")
+# %%lesson
+class CalculatorConsumer(AsyncJsonWebsocketConsumer):
+    """``{"divide": [a, b]}`` -> ``{"result": a / b}``. No error handling, on purpose."""
+
+    async def receive_json(self, content, **kwargs):
+        a, b = content["divide"]
+        await self.send_json({"result": a / b})
+
+# %% [markdown]
+# Dividing by zero raises in the consumer's task; the communicator re-raises it at the next
+# call that waits for the task:
+
+# %%
+calculator = WebsocketCommunicator(CalculatorConsumer.as_asgi(), "/ws/calc/")
 await calculator.connect()
 await calculator.send_json_to({"divide": [1, 0]})
 try:
@@ -213,32 +295,6 @@ except ZeroDivisionError as error:
 # the task ended before (and after) waiting for output.
 
 # %% [markdown]
-# ## The same tests, in a pytest file
-#
-# In a project these tests live in a file that pytest runs. `lessons/nb11_test_consumers.py`
-# is one: pytest-asyncio runs each `async def` test in its own event loop (the repository sets
-# `asyncio_mode = "auto"`, so no marker is needed), and an `async` fixture with `yield` hands
-# each test a connected communicator and disconnects it afterwards.
-
-# %%
-from IPython.display import Code
-
-TEST_FILE = Path(nb11_consumers.__file__).with_name("nb11_test_consumers.py")
-source = TEST_FILE.read_text()
-
-
-def part(name):
-    """The lines of the test file between '# ---- part: name ----' and the next part."""
-    return source.split(f"# ---- part: {name} ----\n")[1].split("# ---- part:")[0].strip()
-
-
-Code(part("communicator"), language="python")
-
-# %% [markdown]
-# The fixture's code after `yield` runs when the test ends, passed or failed. The file's
-# other parts test the database; we come back to them below.
-
-# %% [markdown]
 # ## A consumer that uses the database
 #
 # `SignupConsumer` creates a user for `{"register": "alice"}`. First, tables in our temporary
@@ -247,7 +303,6 @@ Code(part("communicator"), language="python")
 # connections).
 
 # %%
-from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
@@ -255,11 +310,45 @@ await database_sync_to_async(call_command)("migrate", verbosity=0)
 print("users:", await database_sync_to_async(User.objects.count)())
 
 # %% [markdown]
-# The first pitfall: calling the synchronous ORM from async code. `UnsafeSignupConsumer` does,
-# and Django refuses before it touches the database:
+# The tables exist and are empty. Now two consumers side by side: both register a name
+# through the same function, `register()`, which uses the synchronous ORM. The unsafe one
+# calls it straight from async code; the safe one runs it through `database_sync_to_async`.
 
 # %%
-unsafe = WebsocketCommunicator(nb11_consumers.UnsafeSignupConsumer.as_asgi(), "/ws/signup/")
+# %%lesson
+def register(name):
+    """Create user ``name``; return the reply for the client. Synchronous ORM: call it from a thread."""
+    from django.contrib.auth.models import User
+
+    if User.objects.filter(username=name).exists():
+        return {"error": f"{name} is taken"}
+    User.objects.create_user(username=name)
+    return {"registered": name}
+
+
+class UnsafeSignupConsumer(AsyncJsonWebsocketConsumer):
+    """The pitfall: calls the synchronous ORM from async code."""
+
+    async def receive_json(self, content, **kwargs):
+        await self.send_json(register(content["register"]))
+
+
+class SignupConsumer(AsyncJsonWebsocketConsumer):
+    """``{"register": "alice"}`` -> ``{"registered": "alice"}`` or ``{"error": "alice is taken"}``."""
+
+    async def receive_json(self, content, **kwargs):
+        name = content.get("register")
+        if not isinstance(name, str) or not name:
+            await self.send_json({"error": 'send {"register": "a name"}'})
+            return
+        await self.send_json(await database_sync_to_async(register)(name))
+
+# %% [markdown]
+# The only difference that matters is the last line of each `receive_json`. The unsafe one
+# first:
+
+# %%
+unsafe = WebsocketCommunicator(UnsafeSignupConsumer.as_asgi(), "/ws/signup/")
 await unsafe.connect()
 await unsafe.send_json_to({"register": "alice"})
 try:
@@ -268,12 +357,13 @@ except Exception as error:
     print(f"{type(error).__name__}: {error}")
 
 # %% [markdown]
-# `SynchronousOnlyOperation`: a blocking query would freeze every connection served by the
-# event loop. `SignupConsumer` wraps the same function in `database_sync_to_async`:
+# `SynchronousOnlyOperation`: Django refused before touching the database, because a blocking
+# query would freeze every connection served by the event loop. `SignupConsumer` wraps the
+# same function in `database_sync_to_async`:
 
 # %%
 async def signup(name):
-    communicator = WebsocketCommunicator(nb11_consumers.SignupConsumer.as_asgi(), "/ws/signup/")
+    communicator = WebsocketCommunicator(SignupConsumer.as_asgi(), "/ws/signup/")
     await communicator.connect()
     await communicator.send_json_to({"register": name})
     reply = await communicator.receive_json_from()
@@ -308,8 +398,8 @@ for run in (1, 2):
 
 # %% [markdown]
 # The second run failed because the first one's `bob` was still there: tests that pass alone
-# and fail together, depending on order. The fix is a fixture that removes what the test
-# created, after the test, whether it passed or not:
+# and fail together, depending on order. One fix is to remove what the test created, after
+# the test, whether it passed or not:
 
 # %%
 import contextlib
@@ -331,75 +421,333 @@ for run in (1, 2):
 print("users left:", await User.objects.acount())
 
 # %% [markdown]
-# Why not wrap each test in a transaction and roll it back, as Django's `TestCase` does?
-# Django keeps one connection per thread, and the consumer's queries do not run on the
-# test's thread:
-
-# %%
-import threading
-
-print("the ORM ran on this cell's thread:",
-      await database_sync_to_async(threading.get_ident)() == threading.get_ident())
+# Both runs passed and no user is left. Django's test classes offer two other ways: roll each
+# test back (`TestCase`), or empty the tables after it (`TransactionTestCase`). They live in a
+# pytest file, which the next section writes.
 
 # %% [markdown]
-# A transaction opened on the test's connection would not contain the consumer's writes, so
-# this notebook deletes what a test created instead (a fresh database per test works too).
-# In the pytest file the same idea is a fixture, and a session fixture creates and removes
-# the temporary database:
+# ## The same tests, in a pytest file
+#
+# In a project, tests live in a file that pytest runs. The next cells build one as a lesson
+# module named `test_consumers` (`%%lesson test_consumers`), saved beside the `lesson`
+# module, so it imports the consumers above. pytest-asyncio runs each `async def` test in its
+# own event loop. First the file's imports: pytest imports the file before anything else, so
+# it configures Django itself (in this notebook Django is already configured and the call does
+# nothing).
 
 # %%
-Code(part("database"), language="python")
+# %%lesson test_consumers
+import pytest
+from channels.testing import WebsocketCommunicator
+
+from channels_lab import setup_django
+
+setup_django()  # uses DEMO_DATABASE from the environment
+
+from chat.consumers import CommandConsumer  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import SimpleTestCase, TestCase, TransactionTestCase  # noqa: E402
+
+from lesson import LobbyConsumer, SignupConsumer  # noqa: E402
+
+# %% [markdown]
+# An `async` fixture with `yield` hands each test a connected communicator and cleans up after
+# it, passed or failed. The obvious fixture disconnects after `yield`, and that is what the
+# cells above warned against: after a timeout the consumer is cancelled, and `disconnect()`
+# raises `CancelledError`. Side by side, the obvious fixture and one that heeds the warning,
+# each with a test that waits for a greeting `LobbyConsumer` never sends:
+
+# %%
+# %%lesson test_consumers
+@pytest.fixture
+async def lobby_obvious():
+    communicator = WebsocketCommunicator(LobbyConsumer.as_asgi(), "/ws/lobby/")
+    await communicator.connect()
+    yield communicator
+    await communicator.disconnect()
+
+
+@pytest.fixture
+async def lobby():
+    communicator = WebsocketCommunicator(LobbyConsumer.as_asgi(), "/ws/lobby/")
+    await communicator.connect()
+    yield communicator
+    if not communicator.future.cancelled():  # a timeout cancelled the consumer: nothing to disconnect
+        await communicator.disconnect()
+
+
+async def test_lobby_greets_obvious(lobby_obvious):
+    assert await lobby_obvious.receive_from(timeout=0.2) == "welcome"
+
+
+async def test_lobby_greets(lobby):
+    assert await lobby.receive_from(timeout=0.2) == "welcome"
+
+# %% [markdown]
+# `future` is the consumer's task: `cancelled()` is true only after a timeout cancelled it. A
+# consumer that crashed is not cancelled, so `disconnect()` still runs and reports its error.
+# To run the file, a small helper starts pytest in a fresh process, as you would from a
+# terminal (`pytest test_consumers.py::test_name`), and prints each test's outcome with its
+# error. `PYTEST_DISABLE_PLUGIN_AUTOLOAD` and `-p pytest_asyncio.plugin` load only the plugin
+# these tests need, which makes the start faster.
+
+# %%
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+from channels_lab import lesson
+from channels_lab.servers import django_env
+
+TESTS = lesson.current().modules["test_consumers"].path
+
+
+def run_pytest(*names):
+    """Run the tests or test classes ``names`` of the file; print each outcome and its error."""
+    command = [sys.executable, "-m", "pytest", *[f"{TESTS.name}::{name}" for name in names],
+               "-p", "pytest_asyncio.plugin", "-o", "asyncio_mode=auto", "-p", "no:cacheprovider",
+               "-v", "--tb=short", "-rfE", "--color=no"]
+    env = {**os.environ, **django_env(), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "COLUMNS": "400"}
+    out = subprocess.run(command, cwd=TESTS.parent, env=env, capture_output=True, text=True, timeout=60).stdout
+    errors = {(kind, name): message for kind, name, message in
+              re.findall(r"^(FAILED|ERROR) \S+?::(\S+) - (.*)$", out, re.MULTILINE)}
+    for name, outcome in re.findall(r"^\S+?::(\S+) (PASSED|FAILED|ERROR)", out, re.MULTILINE):
+        error = f": {errors[outcome, name]}" if (outcome, name) in errors else ""
+        print(textwrap.fill(f"{outcome:6} {name}{error}", 100, subsequent_indent="         "))
+
+
+run_pytest("test_lobby_greets_obvious", "test_lobby_greets")
+
+# %% [markdown]
+# Both tests fail, as they should: no greeting came. But the obvious fixture adds an `ERROR`
+# at teardown, a `CancelledError` that hides the real failure behind a second one; the other
+# fixture reports only the `TimeoutError`. The same fixture for the demo's `CommandConsumer`,
+# and three tests that use it:
+
+# %%
+# %%lesson test_consumers
+@pytest.fixture
+async def commands():
+    """A connected communicator; disconnected after the test unless a timeout cancelled it."""
+    communicator = WebsocketCommunicator(CommandConsumer.as_asgi(), "/ws/commands/")
+    connected, _ = await communicator.connect()
+    assert connected
+    yield communicator
+    if not communicator.future.cancelled():
+        await communicator.disconnect()
+
+
+async def test_ping(commands):
+    await commands.send_json_to({"action": "ping"})
+    assert await commands.receive_json_from() == {"action": "pong"}
+
+
+@pytest.mark.parametrize("numbers, total", [([1, 2], 3), ([], 0), ([0.5, 0.25], 0.75)], ids=["ints", "empty", "floats"])
+async def test_add(commands, numbers, total):
+    await commands.send_json_to({"action": "add", "numbers": numbers})
+    assert await commands.receive_json_from() == {"action": "add", "result": total}
+
+
+async def test_bad_json_gets_an_error_and_nothing_else(commands):
+    await commands.send_to(text_data="{not json")
+    assert "malformed JSON" in (await commands.receive_json_from())["error"]
+    assert await commands.receive_nothing()
+
+# %%
+run_pytest("test_ping", "test_add", "test_bad_json")
+
+# %% [markdown]
+# All five pass (`test_add` runs once per parameter set).
+
+# %% [markdown]
+# ## Django's `TestCase`: each test in a transaction, rolled back
+#
+# `TestCase` opens a transaction before each test and rolls it back after, so nothing a test
+# writes survives it. Does that reach the consumer's writes? With `async def` test methods,
+# yes: Django runs the coroutine through `async_to_sync`, and `database_sync_to_async` (a
+# thread-sensitive `sync_to_async`) runs the ORM back on the thread that called it, the one
+# whose connection holds the transaction. Two tests that each register `alice`; the second
+# passes only if the first one's `alice` was rolled back:
+
+# %%
+# %%lesson test_consumers
+@pytest.fixture(scope="session", autouse=True)
+def tables():
+    """Create the tables once per session (in the notebook they exist already)."""
+    call_command("migrate", verbosity=0)
+
+
+async def ask_to_register(name, disconnect=True):
+    communicator = WebsocketCommunicator(SignupConsumer.as_asgi(), "/ws/signup/")
+    await communicator.connect()
+    await communicator.send_json_to({"register": name})
+    reply = await communicator.receive_json_from()
+    if disconnect:
+        await communicator.disconnect()
+    return reply
+
+
+class SignupInATransaction(TestCase):
+    async def test_alice_registers(self):
+        assert await ask_to_register("alice", disconnect=False) == {"registered": "alice"}
+        assert await User.objects.acount() == 1
+
+    async def test_alice_registers_again(self):
+        assert await ask_to_register("alice", disconnect=False) == {"registered": "alice"}
+        assert await User.objects.acount() == 1
+
+# %%
+run_pytest("SignupInATransaction")
+print("users in the database afterwards:", await User.objects.acount())
+
+# %% [markdown]
+# Both passed, and the table is empty again: the transaction held the consumer's writes and
+# the rollback undid them. These tests never disconnect, though (the consumer task is
+# cancelled when the test's event loop ends). Add the `disconnect()` every test should end with:
+
+# %%
+# %%lesson test_consumers
+class SignupThenDisconnect(TestCase):
+    async def test_alice_registers(self):
+        assert await ask_to_register("alice") == {"registered": "alice"}
+        assert await User.objects.acount() == 1
+
+# %%
+run_pytest("SignupThenDisconnect")
+
+# %% [markdown]
+# The first query after `disconnect()` finds its database connection closed. The cause is
+# in Channels (its [issue 2118](https://github.com/django/channels/issues/2118)); the lines
+# involved, read from the installed source:
+
+# %%
+import inspect
+
+import channels.testing.application
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+def show(function, *words):
+    """Print, as path:line, the lines of ``function`` with one of ``words`` (and the line after a ``:``)."""
+    lines, first = inspect.getsourcelines(function)
+    path = inspect.getsourcefile(function).split("site-packages/")[1]
+    shown = set()
+    for index, line in enumerate(lines):
+        if any(word in line for word in words):
+            shown.update([index, index + 1] if line.rstrip().endswith(":") else [index])
+    for index in sorted(shown):
+        print(f"{path}:{first + index}  {lines[index].rstrip()}")
+
+
+show(AsyncWebsocketConsumer.websocket_disconnect, "aclose_old_connections")
+show(channels.testing.application.ApplicationCommunicator, "def ", "mock.patch")
+show(WebsocketCommunicator.disconnect, "await")
+show(BaseDatabaseWrapper.close_if_unusable_or_obsolete, "get_autocommit")
+
+# %% [markdown]
+# After its handler, `websocket_disconnect` calls `aclose_old_connections()`, Django's
+# `close_old_connections()` in a thread-sensitive thread: the test's thread. Channels'
+# communicator switches that function off with `mock.patch`, but only while `send_input()` or
+# `receive_output()` runs, and `disconnect()` sends the message and then waits in `wait()`,
+# outside the patch. Inside a transaction autocommit is off, which
+# `close_if_unusable_or_obsolete()` takes for a connection left in a bad state: it closes it,
+# and the test's transaction with it. The fix is a test class that does not rely on one
+# transaction, `TransactionTestCase`: the test's writes are committed, and Django empties
+# every table after each test.
+
+# %%
+# %%lesson test_consumers
+class SignupThenDisconnectCommitted(TransactionTestCase):
+    async def test_alice_registers(self):
+        assert await ask_to_register("alice") == {"registered": "alice"}
+        assert await User.objects.acount() == 1
+
+    async def test_alice_registers_again(self):
+        assert await ask_to_register("alice") == {"registered": "alice"}
+        assert await User.objects.acount() == 1
+
+# %%
+run_pytest("SignupThenDisconnectCommitted")
+print("users in the database afterwards:", await User.objects.acount())
+
+# %% [markdown]
+# Both pass with `disconnect()`, and the tables are empty afterwards. Emptying tables is
+# slower than a rollback, so keep `TestCase` for tests that do not disconnect a consumer.
+# With pytest-django (not installed here) the same fix is
+# `@pytest.mark.django_db(transaction=True)`, which runs the test as a `TransactionTestCase`.
 
 # %% [markdown]
 # ## "Database queries are not allowed"
 #
 # Django's `SimpleTestCase` (for tests that need no database) blocks every query, and the
-# consumer's query is no exception. The file's last part is such a test:
+# consumer's query is no exception. Its error names remedies; a test of each kind, one of
+# them the remedy the message offers last, listing the database in `databases`:
 
 # %%
-Code(part("simple-test-case"), language="python")
+# %%lesson test_consumers
+class SignupWithoutDatabase(SimpleTestCase):
+    async def test_signup(self):
+        assert await ask_to_register("bob") == {"registered": "bob"}
 
-# %% [markdown]
-# Now pytest runs the whole file, in a subprocess, as you would from a terminal:
+
+class SignupWithDatabaseListed(SimpleTestCase):
+    databases = {"default"}
+
+    async def test_signup(self):
+        assert await ask_to_register("bob") == {"registered": "bob"}
 
 # %%
-import re
-import subprocess
-import sys
-
-from channels_lab import REPO_ROOT
-
-result = subprocess.run(
-    [sys.executable, "-m", "pytest", str(TEST_FILE), "-v", "--color=no",
-     "-o", "addopts=", "-p", "no:cacheprovider", "-p", "no:nbval"],
-    cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-)
-for line in result.stdout.splitlines():
-    if outcome := re.search(r"::(\S+(?: \S+\])?) (PASSED|FAILED)", line):
-        print(f"{outcome[2]:6} {outcome[1]}")
-print(next(line for line in result.stdout.splitlines() if line.startswith("E   django")).split(". Either")[0][4:])
+run_pytest("SignupWithoutDatabase", "SignupWithDatabaseListed")
+print("bob still in the database:", await User.objects.filter(username="bob").aexists())
 
 # %% [markdown]
-# Every test passed but the `SimpleTestCase` one, which failed with Django's
-# `DatabaseOperationForbidden`, raised inside the consumer. Its message suggests the fixes:
-# subclass `TransactionTestCase` (Django empties the tables after each test), or list the
-# database in the class's `databases`. The test file's temporary database is gone with its
-# session.
+# The whole message offers three remedies, and they do different things:
+#
+# - subclass `TestCase`: each test runs in a transaction that is rolled back (but see
+#   `disconnect()` above);
+# - subclass `TransactionTestCase`: the test's writes are committed and every table is emptied
+#   after the test;
+# - add `'default'` to `databases`: this only lets the queries through. There is no
+#   isolation at all: the test passed, and its `bob` is still in the database for the next
+#   test to trip over.
+#
+# We remove `bob` by hand:
+
+# %%
+deleted, _ = await User.objects.all().adelete()
+print("rows deleted:", deleted)
 
 # %% [markdown]
 # ## End to end: a real daphne
 #
 # In-process tests skip the server. To test what only a real server does (the handshake,
 # daphne's limits, several processes sharing a database), serve the application with
-# `run_daphne` and talk to it with the `websockets` client. The daphne process opens the same
-# SQLite file as this notebook:
+# `run_daphne` and talk to it with the `websockets` client. First a router that puts two of
+# the consumers above on URLs:
+
+# %%
+# %%lesson
+application = ProtocolTypeRouter({
+    "websocket": AllowedHostsOriginValidator(URLRouter([
+        path("ws/signup/", SignupConsumer.as_asgi()),
+        path("ws/late/", LateReplyConsumer.as_asgi()),
+    ])),
+})
+
+# %% [markdown]
+# The router is the last part of the `lesson` module, and daphne serves the module as it is
+# now. Its process opens the same SQLite file as this notebook:
 
 # %%
 import json
 
 from websockets.asyncio.client import connect
 
-with run_daphne("lessons.nb11_consumers:application", env={"DEMO_DATABASE": str(workdir / "db.sqlite3")}) as server:
+with run_daphne("lesson:application", env={"DEMO_DATABASE": str(workdir / "db.sqlite3")}) as server:
     async with connect(server.ws_url("/ws/signup/"), origin=server.origin) as websocket:
         await websocket.send(json.dumps({"register": "carol"}))
         print("reply over TCP:", json.loads(await websocket.recv()))

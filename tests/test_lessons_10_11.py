@@ -15,7 +15,6 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from channels_lab import browser, lesson, run_daphne
 from channels_lab.testing import DEMO_ORIGIN
 from lessons import nb10_slow_open  # ex20's slow server: exercise plumbing, not notebook 10's lesson
-from lessons import nb11_consumers
 
 
 def _lessons(notebook):
@@ -112,8 +111,16 @@ def test_browser_module_launches_debian_chromium_offline():
 
 # ---- notebook 11 ----
 
-async def test_late_reply_comes_after_receive_nothing_gave_up():
-    client = WebsocketCommunicator(nb11_consumers.LateReplyConsumer.as_asgi(), "/ws/late/")
+@pytest.fixture
+def nb11():
+    """Notebook 11's lesson modules (``lesson`` and ``test_consumers``), built from notebooks_src/11_testing.py."""
+    for lessons in _lessons("11"):
+        yield lessons
+
+
+async def test_late_reply_comes_after_receive_nothing_gave_up(nb11):
+    consumers = nb11.modules["lesson"].module
+    client = WebsocketCommunicator(consumers.LateReplyConsumer.as_asgi(), "/ws/late/")
     await client.connect()
     await client.send_to(text_data="hi")
     assert await client.receive_nothing(timeout=0.1)
@@ -121,23 +128,37 @@ async def test_late_reply_comes_after_receive_nothing_gave_up():
     await client.disconnect()
 
 
-async def test_lobby_keeps_its_group_membership_when_a_timeout_cancels_it():
+async def test_lobby_keeps_its_group_membership_when_a_timeout_cancels_it(nb11):
     from channels.layers import get_channel_layer
 
-    nb11_consumers.EVENTS.clear()
-    client = WebsocketCommunicator(nb11_consumers.LobbyConsumer.as_asgi(), "/ws/lobby/")
+    consumers = nb11.modules["lesson"].module
+    client = WebsocketCommunicator(consumers.LobbyConsumer.as_asgi(), "/ws/lobby/")
     await client.connect()
     with pytest.raises(TimeoutError):
         await client.receive_from(timeout=0.1)
     assert client.future.cancelled()
-    assert nb11_consumers.EVENTS == ["connect: joined lobby"]
+    assert consumers.EVENTS == ["connect: joined lobby"]
     assert len(get_channel_layer().groups["lobby"]) == 1
     with pytest.raises(asyncio.CancelledError):
         await client.send_to(text_data="anyone?")
 
 
-async def test_calculator_crash_reaches_the_test():
-    client = WebsocketCommunicator(nb11_consumers.CalculatorConsumer.as_asgi(), "/ws/calc/")
+async def test_an_expired_message_removes_its_channel_from_every_group():
+    from channels.layers import InMemoryChannelLayer
+
+    layer = InMemoryChannelLayer(expiry=0.05)
+    channel = await layer.new_channel()
+    for group in ("lobby", "kitchen"):
+        await layer.group_add(group, channel)
+    await layer.group_send("lobby", {"type": "news"})
+    await asyncio.sleep(0.1)
+    await layer.group_send("lobby", {"type": "news"})
+    assert layer.groups["lobby"] == {} and layer.groups["kitchen"] == {}
+
+
+async def test_calculator_crash_reaches_the_test(nb11):
+    consumers = nb11.modules["lesson"].module
+    client = WebsocketCommunicator(consumers.CalculatorConsumer.as_asgi(), "/ws/calc/")
     await client.connect()
     await client.send_json_to({"divide": [6, 3]})
     assert await client.receive_json_from() == {"result": 2}
@@ -154,8 +175,9 @@ async def users_table():
     await User.objects.all().adelete()
 
 
-async def test_signup_consumer_writes_once_and_refuses_a_taken_name(users_table):
-    client = WebsocketCommunicator(nb11_consumers.SignupConsumer.as_asgi(), "/ws/signup/")
+async def test_signup_consumer_writes_once_and_refuses_a_taken_name(nb11, users_table):
+    consumers = nb11.modules["lesson"].module
+    client = WebsocketCommunicator(consumers.SignupConsumer.as_asgi(), "/ws/signup/")
     await client.connect()
     for want in ({"registered": "alice"}, {"error": "alice is taken"}):
         await client.send_json_to({"register": "alice"})
@@ -166,10 +188,11 @@ async def test_signup_consumer_writes_once_and_refuses_a_taken_name(users_table)
     assert await User.objects.filter(username="alice").acount() == 1
 
 
-async def test_unsafe_signup_consumer_hits_synchronous_only_operation(users_table):
+async def test_unsafe_signup_consumer_hits_synchronous_only_operation(nb11, users_table):
     from django.core.exceptions import SynchronousOnlyOperation
 
-    client = WebsocketCommunicator(nb11_consumers.UnsafeSignupConsumer.as_asgi(), "/ws/signup/")
+    consumers = nb11.modules["lesson"].module
+    client = WebsocketCommunicator(consumers.UnsafeSignupConsumer.as_asgi(), "/ws/signup/")
     await client.connect()
     await client.send_json_to({"register": "mallory"})
     with pytest.raises(SynchronousOnlyOperation):
@@ -177,9 +200,51 @@ async def test_unsafe_signup_consumer_hits_synchronous_only_operation(users_tabl
     assert not await User.objects.filter(username="mallory").aexists()
 
 
-async def test_nb11_application_serves_over_daphne(tmp_path):
+def test_the_notebooks_test_file_judges_as_the_notebook_says(nb11, tmp_path):
+    """TestCase rolls back until disconnect() closes its connection; TransactionTestCase copes;
+    listing the database in a SimpleTestCase only silences the check; the obvious fixture adds
+    a CancelledError at teardown."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from channels_lab.servers import django_env
+
+    tests = nb11.modules["test_consumers"].path
+    env = {**os.environ, **django_env(), "DEMO_DATABASE": str(tmp_path / "db.sqlite3"),
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", tests.name, "-p", "pytest_asyncio.plugin", "-o", "asyncio_mode=auto",
+         "-p", "no:cacheprovider", "-v", "--tb=short", "--color=no"],
+        cwd=tests.parent, env=env, capture_output=True, text=True, timeout=120,
+    ).stdout
+    outcomes = {}
+    for name, outcome in re.findall(r"^\S+?::(\S+) (PASSED|FAILED|ERROR)", out, re.MULTILINE):
+        outcomes.setdefault(name, []).append(outcome)
+    assert outcomes == {
+        "test_lobby_greets_obvious": ["FAILED", "ERROR"],
+        "test_lobby_greets": ["FAILED"],
+        "test_ping": ["PASSED"],
+        "test_add[ints]": ["PASSED"],
+        "test_add[empty]": ["PASSED"],
+        "test_add[floats]": ["PASSED"],
+        "test_bad_json_gets_an_error_and_nothing_else": ["PASSED"],
+        "SignupInATransaction::test_alice_registers": ["PASSED"],
+        "SignupInATransaction::test_alice_registers_again": ["PASSED"],
+        "SignupThenDisconnect::test_alice_registers": ["FAILED"],
+        "SignupThenDisconnectCommitted::test_alice_registers": ["PASSED"],
+        "SignupThenDisconnectCommitted::test_alice_registers_again": ["PASSED"],
+        "SignupWithoutDatabase::test_signup": ["FAILED"],
+        "SignupWithDatabaseListed::test_signup": ["PASSED"],
+    }, out
+    assert "Cannot operate on a closed database" in out
+    assert "DatabaseOperationForbidden" in out
+
+
+async def test_nb11_application_serves_over_daphne(nb11, tmp_path):
     db = tmp_path / "db.sqlite3"  # never written: a blank name is refused before any query
-    with run_daphne("lessons.nb11_consumers:application", env={"DEMO_DATABASE": str(db)}) as server:
+    with run_daphne("lesson:application", env={"DEMO_DATABASE": str(db)}) as server:
         async with connect(server.ws_url("/ws/late/"), origin=server.origin) as ws:
             await ws.send("ping")
             assert await ws.recv() == "late: ping"
