@@ -11,14 +11,10 @@
 #
 # A WebSocket handshake is an HTTP request, so it carries the browser's cookies, Django's
 # session cookie among them. Channels reads that cookie and tells the consumer who the user
-# is. This notebook logs a real user in, follows the cookie into a consumer, and shows when
-# the user turns into `AnonymousUser`. It then refuses anonymous users with a close code the
-# page can read. Last, it shows how a foreign web page can borrow a logged-in user's cookie
-# (cross-site WebSocket hijacking), and how an origin check stops that.
-#
-# The notebook needs users, so it creates a throw-away SQLite database (the demo's settings
-# read its path from `DEMO_DATABASE`), migrates it, and adds the user `alice`. daphne
-# serves the demo, plus a few lesson routes, from `lessons.nb09_account`.
+# is. This notebook logs real users in, follows the cookie into a consumer, and shows when
+# the user turns into `AnonymousUser`. It then logs in and out *inside* a consumer. Last, in
+# a real Chromium, it shows which foreign pages can borrow a logged-in user's cookie
+# (cross-site WebSocket hijacking), and how an origin check stops them.
 
 # %%
 import contextlib
@@ -32,24 +28,150 @@ from channels_lab import check, run_daphne, setup_django
 
 setup_django()
 
-from lessons.nb09_accounts import cookie_header, log_in, temporary_database
+from channels_lab.accounts import cookie_header, log_in, temporary_database
 
-servers = contextlib.ExitStack()
-database = servers.enter_context(temporary_database({"alice": "wonderland"}))
-server = servers.enter_context(run_daphne("lessons.nb09_account:application", env={"DEMO_DATABASE": database}))
-print("daphne at", server.url, "with a fresh database holding user alice")
+# %% [markdown]
+# `channels_lab.accounts` holds test plumbing: `temporary_database()` migrates a throw-away
+# SQLite file with some users, `log_in()` posts the demo's login form as a browser would,
+# and `cookie_header()` says which cookies a client sends to a URL.
+#
+# ## The code this lesson serves
+#
+# Everything daphne serves here is written in `%%lesson` cells, which become the module
+# `lesson`. First its imports. Django's HTTP application is made first, so that Django is set
+# up before anything imports a model:
+
+# %%
+# %%lesson
+import os
+
+from django.core.asgi import get_asgi_application
+
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack, login, logout
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator
+from django.contrib.auth import authenticate
+from django.urls import path
+
+# %% [markdown]
+# The members-only room is the demo's own `MembersRoomConsumer` (`demo_project/chat/`). All
+# this lesson relies on is its `connect()`:
+
+# %%
+import inspect
+
+from chat.consumers import LOGIN_REQUIRED, MembersRoomConsumer
+
+print(inspect.getsource(MembersRoomConsumer.connect))
+print("LOGIN_REQUIRED =", LOGIN_REQUIRED)
+
+# %% [markdown]
+# It reads `self.scope["user"]`. Anyone not logged in is accepted, told why, and closed with
+# the application close code 4401 (4000–4999 are free for applications); a member joins the
+# room's group.
+#
+# `AccountConsumer` answers `whoami`, `login` and `logout`. Every reply names the scope's user;
+# a login also reports the session's new key and what the session now holds:
+
+# %%
+# %%lesson
+class AccountConsumer(AsyncJsonWebsocketConsumer):
+    """{"action": "whoami" | "login" | "logout", ...}; each reply names the scope's user."""
+
+    async def receive_json(self, content, **kwargs):
+        reply = {}
+        if content.get("action") == "login":
+            user = await database_sync_to_async(authenticate)(
+                username=content.get("username"), password=content.get("password"))
+            if user is None:
+                await self.send_json({"error": "wrong username or password"})
+                return
+            await login(self.scope, user)  # the user into scope and session, under a new key
+            await self.scope["session"].asave()  # write the session's row to the database
+            session = self.scope["session"]
+            reply = {"session_key": session.session_key, "saved": sorted(session.keys())}
+        elif content.get("action") == "logout":
+            await logout(self.scope)  # delete the session's row; the scope's user is anonymous
+        await self.send_json({"user": self.who(), **reply})
+
+    def who(self):
+        user = self.scope["user"]
+        return user.get_username() if user.is_authenticated else "anonymous"
+
+
+# %% [markdown]
+# Notice the two awaited calls after `authenticate`: `login()` changes the scope and the
+# session in memory; only `asave()` writes anything to the database. `RefuseEarlyConsumer`
+# refuses in the other way, before `accept()`:
+
+# %%
+# %%lesson
+class RefuseEarlyConsumer(AsyncWebsocketConsumer):
+    """Closes in connect() before accepting: the handshake fails with HTTP 403."""
+
+    async def connect(self):
+        await self.close(code=4401)  # the code cannot reach the client: there is no WebSocket yet
+
+
+# %% [markdown]
+# The application: HTTP goes to Django (login and logout pages), WebSockets to three routes.
+# The same routes are mounted three times behind different origin checks. The plain paths
+# are checked as the demo checks them, `/pinned/...` against an explicit list of origins, and
+# `/unguarded/...` not at all:
+
+# %%
+# %%lesson
+from chat.consumers import MembersRoomConsumer
+
+ROUTES = [
+    path("ws/members/<slug:room>/", MembersRoomConsumer.as_asgi()),
+    path("ws/account/", AccountConsumer.as_asgi()),
+    path("ws/refuse-early/", RefuseEarlyConsumer.as_asgi()),
+]
+SITE_ORIGINS = os.environ.get("SITE_ORIGINS", "").split()  # this site's pages: scheme://host:port
+
+guarded = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(ROUTES)))  # as in the demo
+pinned = OriginValidator(AuthMiddlewareStack(URLRouter([path("pinned/", URLRouter(ROUTES))])), SITE_ORIGINS)
+unguarded = AuthMiddlewareStack(URLRouter([path("unguarded/", URLRouter(ROUTES))]))  # DO NOT COPY
+
+
+async def websocket(scope, receive, send):
+    """The first path segment picks the check: unguarded, pinned, or (anything else) ALLOWED_HOSTS."""
+    app = {"unguarded": unguarded, "pinned": pinned}.get(scope["path"].split("/")[1], guarded)
+    return await app(scope, receive, send)
+
+
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket})
+
+# %% [markdown]
+# daphne serves it with a fresh database holding `alice` and `bob`. The demo's settings read
+# the database's path from `DEMO_DATABASE`; the lesson reads its own origins from
+# `SITE_ORIGINS`, so the server is started on a port chosen first:
+
+# %%
+from channels_lab.servers import free_port
+
+servers = contextlib.AsyncExitStack()
+database = servers.enter_context(temporary_database({"alice": "wonderland", "bob": "builder"}))
+port = free_port()
+server = servers.enter_context(run_daphne("lesson:application", port=port, env={
+    "DEMO_DATABASE": database, "SITE_ORIGINS": f"http://127.0.0.1:{port} http://localhost:{port}"}))
+print("daphne at", server.url, "with users alice and bob")
 
 # %% [markdown]
 # ## The shortest example: the session cookie goes along
 #
-# `log_in()` does what a browser does on the demo's `/accounts/login/` page, which is Django's
-# own `LoginView`. It fetches the form, posts it with the CSRF token, and keeps the cookies in
-# a cookie jar. We then open the demo's members-only room and send the `Cookie` header the
-# browser would send.
+# `log_in()` fetches the demo's `/accounts/login/` page (Django's own `LoginView`), posts it
+# with the CSRF token, and keeps the cookies in a cookie jar. We then open the members-only
+# room and send the `Cookie` header that goes with that URL:
 
 # %%
 jar = log_in(server.url, "alice", "wonderland")
-print("cookies the browser now holds:", sorted(cookie.name for cookie in jar))
+print("cookies the client now holds:", sorted(cookie.name for cookie in jar))
 
 room = server.ws_url("/ws/members/lobby/")
 async with connect(room, origin=server.origin, additional_headers={"Cookie": cookie_header(jar, room)}) as ws:
@@ -64,36 +186,36 @@ async with connect(room, origin=server.origin, additional_headers={"Cookie": coo
 # %% [markdown]
 # ## The mechanism: `AuthMiddlewareStack`
 #
-# The demo's `asgi.py` wraps the WebSocket routes in `AuthMiddlewareStack`. That is three
-# middlewares nested inside each other:
+# The lesson's routes sit inside `AuthMiddlewareStack`, a function that nests three
+# middlewares. `AuthMiddleware` is short enough to print whole:
 
 # %%
-import inspect
-
 from channels.auth import AuthMiddleware, AuthMiddlewareStack
+from channels.middleware import BaseMiddleware
 
 print(inspect.getsource(AuthMiddlewareStack))
-print(inspect.getsource(AuthMiddleware.__call__))
+print(inspect.getsource(AuthMiddleware))
+print(inspect.getsource(BaseMiddleware.__call__))
 
 # %% [markdown]
 # `CookieMiddleware` parses the `Cookie` header into `scope["cookies"]`. `SessionMiddleware`
-# loads the session named by `sessionid` into `scope["session"]`. `AuthMiddleware` then puts
-# the session's user (or `AnonymousUser`) in `scope["user"]` **before** the consumer runs.
+# puts the session named by `sessionid` into `scope["session"]`. `AuthMiddleware.__call__`
+# copies the scope (`dict(scope)`), calls `populate_scope` (a placeholder user) and awaits
+# `resolve_scope` (the database lookup), and only then calls the inner application. A
+# consumer can read `self.scope["user"]` in `connect()` without awaiting anything.
 #
-# The origin article prints an `AuthMiddleware` with `populate_scope` and `resolve_scope` but
-# no `__call__`, and defines `AuthMiddlewareStack` as a `lambda`. That code is from Channels 2,
-# when an ASGI application was built in two steps, first with `scope` and then with
-# `receive, send`. Channels 3 and 4 use single-call ASGI 3 applications. The `__call__`
-# printed above copies the scope (`dict(scope)`), fills it in, awaits the database lookup of
-# the user, and only then calls the inner application. A consumer can read
-# `self.scope["user"]` in `connect()` without awaiting anything.
+# The origin article prints an `AuthMiddleware` with the same `populate_scope` and
+# `resolve_scope`, which Channels 4.3 still has, but with no `__call__` of its own, and an
+# `AuthMiddlewareStack` written as a `lambda`. Without its own `__call__` it relies on the
+# base class to call the two methods, and today's `BaseMiddleware.__call__`, printed last,
+# only copies the scope and calls the inner application. The methods are the same; what
+# calls them moved into `AuthMiddleware.__call__`, one call per connection (ASGI 3).
 
 # %% [markdown]
-# ## Anonymous: no cookie, or the wrong host
+# ## Anonymous: no cookie
 #
-# Without the cookie, the same room gets an `AnonymousUser`. The demo's `MembersRoomConsumer`
-# accepts the connection, says why, and closes it with the application close code **4401**
-# (4000–4999 are free for applications).
+# Without the cookie, the same room gets an `AnonymousUser`, and `MembersRoomConsumer` says
+# why and closes with 4401:
 
 # %%
 async with connect(room, origin=server.origin) as ws:
@@ -104,32 +226,12 @@ async with connect(room, origin=server.origin) as ws:
         print("closed with code", closed.rcvd.code)
 
 # %% [markdown]
-# A common surprise: the page was opened as `http://localhost:PORT` but the login happened
-# on `http://127.0.0.1:PORT`, or the other way round. Cookies belong to a host name, and
-# `localhost` and `127.0.0.1` are different names, even though they reach the same server.
-# The browser sends nothing:
-
-# %%
-same_server_other_name = room.replace("127.0.0.1", "localhost")
-print("Cookie header for 127.0.0.1:", "sessionid=" in cookie_header(jar, room))
-print("Cookie header for localhost:", repr(cookie_header(jar, same_server_other_name)))
-
-async with connect(same_server_other_name, origin=server.origin.replace("127.0.0.1", "localhost"),
-                   additional_headers={"Cookie": cookie_header(jar, same_server_other_name)}) as ws:
-    print("via localhost the room says:", json.loads(await ws.recv()))
-
-# %% [markdown]
-# The cookie jar has no cookie for `localhost`, so the user was anonymous there. Serve the
-# page and the WebSocket from the same host name. In production, also check the cookie's
-# `SESSION_COOKIE_DOMAIN`, and `SESSION_COOKIE_SECURE` together with `wss://`.
-
-# %% [markdown]
 # ## Refuse with a code the page can read
 #
 # A consumer could also refuse by calling `close()` in `connect()` **before** `accept()`.
 # There is no WebSocket yet at that point, so daphne can only answer the handshake with
-# HTTP 403. Whatever code you passed is lost, and the browser reports a generic failure
-# (close code 1006). The lesson route `/ws/refuse-early/` does that with `close(code=4401)`:
+# HTTP 403. The code passed is lost, and a browser reports a generic failure (close code
+# 1006). `RefuseEarlyConsumer` does that with `close(code=4401)`:
 
 # %%
 try:
@@ -139,116 +241,434 @@ except InvalidStatus as refused:
     print("handshake refused with HTTP", refused.response.status_code)
 
 # %% [markdown]
-# Only a 403 arrived, without the 4401. That is why the demo's room accepts first and then
-# closes with 4401, and sends one JSON error before closing. The chat page can then show
-# "log in to join this room" instead of "connection failed".
+# Only a 403 arrived, without the 4401. That is why the members' room accepts first, sends
+# one JSON error, and then closes with 4401: the chat page can show "log in to join this
+# room" instead of "connection failed".
 
 # %% [markdown]
-# ## `login()` and `logout()` inside a consumer
+# ## `login()` inside a consumer
 #
 # `channels.auth.login(scope, user)` and `logout(scope)` are the WebSocket versions of
-# Django's. `login()` puts the user into the scope and the session. The session is only
-# written to the database when you call `scope["session"].save()`, which is synchronous, so
-# wrap it in `database_sync_to_async`. The lesson's `AccountConsumer` does both:
+# Django's. `AccountConsumer` logs a client in that sent no cookie at all:
 
 # %%
 account = server.ws_url("/ws/account/")
 
 
-async def ask(ws, **message):
+async def request(ws, **message):
     await ws.send(json.dumps(message))
     return json.loads(await ws.recv())
 
 
 async with connect(account, origin=server.origin) as ws:
-    print("whoami:", await ask(ws, action="whoami"))
-    print("login: ", await ask(ws, action="login", username="alice", password="wonderland"))
-    print("whoami:", await ask(ws, action="whoami"))
+    print("whoami:", (await request(ws, action="whoami"))["user"])
+    reply = await request(ws, action="login", username="alice", password="wonderland")
+    print("login: ", reply["user"], "| the saved session holds", reply["saved"])
+    print("whoami:", (await request(ws, action="whoami"))["user"])
 async with connect(account, origin=server.origin) as ws:
-    print("a new connection, same client:", await ask(ws, action="whoami"))
+    print("a new connection, no cookie:", (await request(ws, action="whoami"))["user"])
+saved_key = {"Cookie": f"sessionid={reply['session_key']}"}
+async with connect(account, origin=server.origin, additional_headers=saved_key) as ws:
+    print("a new connection sending the saved key:", (await request(ws, action="whoami"))["user"])
 
 # %% [markdown]
-# The login held for that one connection only. The saved session's key would have to reach
-# the browser as a cookie, and a WebSocket cannot set cookies. Log users in over HTTP (a form
-# or a fetch), then open the WebSocket.
+# `login()` put three entries in the session: the user's id, the backend that authenticated
+# her, and a hash of her password, so changing the password ends the session. `asave()`
+# wrote them to the database as one row under the session's key. Nothing else saves it: the
+# session middleware saves a changed session only when an HTTP response starts
+# (`save_message_types` in `channels/sessions.py`), which a WebSocket never sends.
 #
-# `logout()` is different: it flushes the session in the database. The browser still sends
-# the same cookie afterwards, but it no longer names a user, on any connection:
+# The login held for that connection, and the row is real: a client sending its key is
+# `alice`. But that key exists only on the server. A WebSocket cannot set a cookie, so the
+# browser never learns it. Log users in over HTTP (a form or a fetch), then open the socket.
+#
+# `login()` also changes the session's key whenever the session did not already belong to
+# this user: `session.cycle_key()` for a session without a user, `session.flush()` for
+# another user's. Both delete the old row, so the cookie the browser holds stops working.
+# Here alice's browser cookie goes to the consumer, which logs in first as alice again, then
+# as bob:
 
 # %%
-cookie = {"Cookie": cookie_header(jar, account)}
-async with connect(account, origin=server.origin, additional_headers=cookie) as ws:
-    print("with alice's cookie:", await ask(ws, action="whoami"))
-    print("logout:", await ask(ws, action="logout"))
-async with connect(account, origin=server.origin, additional_headers=cookie) as ws:
-    print("same cookie, afterwards:", await ask(ws, action="whoami"))
+jar = log_in(server.url, "alice", "wonderland")
+cookie_key = next(cookie.value for cookie in jar if cookie.name == "sessionid")
+alices_cookie = {"Cookie": cookie_header(jar, account)}
+async with connect(account, origin=server.origin, additional_headers=alices_cookie) as ws:
+    print("with alice's cookie:", (await request(ws, action="whoami"))["user"])
+    for name, password in [("alice", "wonderland"), ("bob", "builder")]:
+        reply = await request(ws, action="login", username=name, password=password)
+        print(f"login as {name}: {reply['user']} | key still the cookie's: {reply['session_key'] == cookie_key}")
+async with connect(account, origin=server.origin, additional_headers=alices_cookie) as ws:
+    print("alice's cookie afterwards:", (await request(ws, action="whoami"))["user"])
 
 # %% [markdown]
-# ## Cross-site WebSocket hijacking, and the origin check
+# Logging alice in again kept her key. Logging bob in flushed her session: a new key for
+# bob, alice's row deleted. Her browser's cookie now names nothing, so logging someone in
+# over a socket logged the browser out (`channels/auth.py`, `login`: `flush()` or
+# `cycle_key()`).
 #
-# Browsers do not apply the same-origin policy to WebSockets. A script on `http://evil.example`
-# can open `ws://127.0.0.1:PORT/...`, and the browser attaches **alice's cookies for
-# 127.0.0.1**. If she is logged in and visits that page, the attacker's script talks to the
-# chat as alice. The only trace the browser leaves is the `Origin` header, which names the
-# page that opened the socket and which a script cannot change.
+# ## `logout()` inside a consumer
 #
-# The lesson's `/unguarded/` routes have `AuthMiddlewareStack` but no origin check. This is
-# the attack, with alice's cookie and the attacker's origin:
+# `logout()` flushes the session too: its row is deleted. The cookie a browser sends
+# afterwards names no session:
 
 # %%
-unguarded = server.ws_url("/unguarded/ws/members/lobby/")
-jar = log_in(server.url, "alice", "wonderland")  # alice logs in again (the last cell logged her out)
-hijacked = {"Cookie": cookie_header(jar, unguarded)}
-
-async with connect(unguarded, origin="http://evil.example", additional_headers=hijacked) as ws:
-    await ws.send(json.dumps({"message": "sent by evil.example"}))
-    print("unguarded route:", json.loads(await ws.recv()))
+alices_cookie = {"Cookie": cookie_header(log_in(server.url, "alice", "wonderland"), account)}
+async with connect(account, origin=server.origin, additional_headers=alices_cookie) as ws:
+    print("with alice's cookie:", (await request(ws, action="whoami"))["user"])
+    print("logout:", (await request(ws, action="logout"))["user"])
+async with connect(account, origin=server.origin, additional_headers=alices_cookie) as ws:
+    print("same cookie, afterwards:", (await request(ws, action="whoami"))["user"])
 
 # %% [markdown]
-# The page at `evil.example` posted into the members' room as alice. The demo's real routes are
-# wrapped in `AllowedHostsOriginValidator`. It refuses any `Origin` whose host is not in
-# `settings.ALLOWED_HOSTS` (here `127.0.0.1` and `localhost`), and it refuses a missing
-# `Origin` unless `ALLOWED_HOSTS` contains `"*"`:
+# New connections with that cookie are anonymous. Connections that are already open are
+# another matter; a browser with two tabs shows it.
+#
+# ## In a real browser
+#
+# The rest runs in Chromium, through Playwright. The pages talk to WebSockets with a small
+# script, `PAGE_SCRIPT`: `openSocket(name, url)` opens a socket and keeps it under a name,
+# `ask(name, message)` sends JSON on it and resolves with the reply, or with the close code
+# if the socket is (or gets) closed.
 
 # %%
-for origin in ["http://evil.example", None, server.origin]:
-    try:
-        async with connect(room, origin=origin, additional_headers=hijacked) as ws:
-            await ws.send(json.dumps({"message": "hello"}))
-            print(f"Origin {origin!r}: accepted, the room says", json.loads(await ws.recv())["user"])
-    except InvalidStatus as refused:
-        print(f"Origin {origin!r}: refused with HTTP {refused.response.status_code}")
+# %%lesson
+PAGE_SCRIPT = """
+const sockets = {};
+function openSocket(name, url) {
+  return new Promise(resolve => {
+    const socket = sockets[name] = new WebSocket(url);
+    socket.addEventListener("open", () => resolve("open"));
+    socket.addEventListener("close", event => { socket.code = event.code; resolve({closed: event.code}); });
+  });
+}
+function ask(name, message) {
+  const socket = sockets[name];
+  return new Promise(resolve => {
+    if (socket.readyState === WebSocket.CLOSED) return resolve({closed: socket.code});
+    socket.onmessage = event => resolve(JSON.parse(event.data));
+    socket.addEventListener("close", event => resolve({closed: event.code}));
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  });
+}
+"""
 
 # %% [markdown]
-# With the same cookie, only the site's own origin got in. The check happens during the
-# handshake, before any consumer code runs.
+# From Python, three small helpers: put the script on a page, open a socket, send a message.
+# `whoami(page, url)` does all three on a fresh socket and says who the server saw:
+
+# %%
+async def page_open(page, name, url):
+    if not await page.evaluate("typeof openSocket === 'function'"):
+        await page.add_script_tag(content=PAGE_SCRIPT)
+    return await page.evaluate("([name, url]) => openSocket(name, url)", [name, url])
+
+
+async def page_ask(page, name, **message):
+    reply = await page.evaluate("([name, message]) => ask(name, message)", [name, message])
+    return reply.get("user") or f"closed with {reply['closed']}"
+
+
+async def whoami(page, url):
+    await page_open(page, "probe", url)
+    return await page_ask(page, "probe", action="whoami")
+
+# %% [markdown]
+# The browser gets a profile of its own in a temporary folder. Its one setting,
+# `cookie_controls_mode` 0, allows third-party cookies, so that the only thing deciding
+# which cookie goes along is the cookie's own `SameSite` attribute.
+
+# %%
+import pathlib
+import tempfile
+
+from playwright.async_api import async_playwright
+
+from channels_lab.browser import LAUNCH_ARGS, chromium_path
+
+profile = pathlib.Path(servers.enter_context(tempfile.TemporaryDirectory()))
+(profile / "Default").mkdir()
+(profile / "Default" / "Preferences").write_text(json.dumps({"profile": {"cookie_controls_mode": 0}}))
+playwright = await servers.enter_async_context(async_playwright())
+browser = await playwright.chromium.launch_persistent_context(
+    profile, executable_path=chromium_path(), args=LAUNCH_ARGS)
+print("Chromium is running with the profile preferences", json.loads((profile / "Default" / "Preferences").read_text()))
+
+# %% [markdown]
+# Alice logs in through the demo's login form, as she would by hand:
+
+# %%
+async def browser_log_in(page, site, username, password):
+    await page.goto(site + "/accounts/login/")
+    await page.fill("#id_username", username)
+    await page.fill("#id_password", password)
+    async with page.expect_navigation():
+        await page.click("button[type=submit]")
+
+
+tab = await browser.new_page()
+await browser_log_in(tab, server.url, "alice", "wonderland")
+for cookie in await browser.cookies():
+    print(f"{cookie['name']:10} host {cookie['domain']}  SameSite={cookie['sameSite']}  HttpOnly={cookie['httpOnly']}")
+
+# %% [markdown]
+# Django set both cookies with `SameSite=Lax`, its default (`SESSION_COOKIE_SAMESITE`,
+# `CSRF_COOKIE_SAMESITE`), for the host `127.0.0.1`: a cookie belongs to a host name, not to
+# a port.
 #
-# `OriginValidator(app, [...])` takes an explicit list instead of `ALLOWED_HOSTS`. Use it when
-# the pages live on another host than the WebSocket server, for example a front end on
-# `https://chat.example.com`. A pattern names a scheme and host, optionally a port, and a
-# leading dot allows subdomains. In-process:
+# ### `localhost` is not `127.0.0.1`
+#
+# A common surprise: the login happened on `http://127.0.0.1:PORT`, but the page is opened
+# as `http://localhost:PORT`, the same server under another name:
+
+# %%
+other_name = await browser.new_page()
+await other_name.goto(server.url.replace("127.0.0.1", "localhost") + "/")
+print("page on 127.0.0.1, socket to 127.0.0.1:", await whoami(tab, server.ws_url("/ws/account/")))
+print("page on localhost, socket to localhost:", await whoami(other_name, server.ws_url("/ws/account/").replace("127.0.0.1", "localhost")))
+await other_name.close()
+
+# %% [markdown]
+# Chromium holds alice's cookies for `127.0.0.1` only, so on `localhost` she was anonymous.
+# Serve the page and the WebSocket from the same host name. In production, also check
+# `SESSION_COOKIE_DOMAIN`, and `SESSION_COOKIE_SECURE` together with `wss://`.
+#
+# ### Two tabs, one logout
+#
+# Alice has the site open in two tabs; each opened an account socket. She logs out in the
+# second tab:
+
+# %%
+async def two_tabs_one_logout():
+    first, second = await browser.new_page(), await browser.new_page()
+    for page in (first, second):
+        await page.goto(server.url + "/accounts/login/")
+        await page_open(page, "account", server.ws_url("/ws/account/"))
+    print("first tab: ", await page_ask(first, "account", action="whoami"))
+    print("second tab logs out:", await page_ask(second, "account", action="logout"))
+    print("first tab, same socket:", await page_ask(first, "account", action="whoami"))
+    print("first tab, new socket: ", await whoami(first, server.ws_url("/ws/account/")))
+    for page in (first, second):
+        await page.close()
+
+
+await two_tabs_one_logout()
+
+# %% [markdown]
+# The first tab's open socket still acts as alice after she logged out. `AuthMiddleware`
+# resolved `scope["user"]` once, at the handshake (`resolve_scope`, printed above), and
+# nothing reads the session again; only a new socket sees the logout.
+#
+# The fix: every socket of a user joins a group named after the user, and a logout tells
+# that group to close. This is `AccountConsumer` again with three additions, marked `# new`.
+# Re-running the cell replaces the class in the module `lesson`, and daphne serves it to the
+# next connection:
+
+# %%
+# %%lesson
+class AccountConsumer(AsyncJsonWebsocketConsumer):
+    """{"action": "whoami" | "login" | "logout", ...}; a logout closes all of the user's sockets."""
+
+    async def connect(self):  # new: each socket of a user is in the group "user.<id>"
+        await self.accept()
+        await self.join_user_group()
+
+    async def join_user_group(self):
+        if self.scope["user"].is_authenticated:
+            await self.channel_layer.group_add(f"user.{self.scope['user'].pk}", self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        reply = {}
+        if content.get("action") == "login":
+            user = await database_sync_to_async(authenticate)(
+                username=content.get("username"), password=content.get("password"))
+            if user is None:
+                await self.send_json({"error": "wrong username or password"})
+                return
+            await login(self.scope, user)
+            await self.scope["session"].asave()
+            await self.join_user_group()
+            session = self.scope["session"]
+            reply = {"session_key": session.session_key, "saved": sorted(session.keys())}
+        elif content.get("action") == "logout":
+            if self.scope["user"].is_authenticated:  # new: tell every socket of this user
+                await self.channel_layer.group_send(f"user.{self.scope['user'].pk}", {"type": "account.logout"})
+            await logout(self.scope)
+        await self.send_json({"user": self.who(), **reply})
+
+    async def account_logout(self, event):  # new: the user logged out somewhere
+        await self.close(code=4401)
+
+    def who(self):
+        user = self.scope["user"]
+        return user.get_username() if user.is_authenticated else "anonymous"
+
+
+# %% [markdown]
+# Alice logs in again (her last logout deleted her session), and the two tabs play out the
+# same scene:
+
+# %%
+await browser_log_in(tab, server.url, "alice", "wonderland")
+await two_tabs_one_logout()
+
+# %% [markdown]
+# This time the first tab's socket was closed with 4401 as soon as she logged out in the
+# second. The group exists in the channel layer, so this works across processes with Redis
+# too. A logout over HTTP (Django's `LogoutView`) should send the same group event, for
+# example from a receiver of Django's `user_logged_out` signal.
+
+# %% [markdown]
+# ## Cross-site WebSocket hijacking
+#
+# A WebSocket is not bound by the same-origin policy: a script on any page may open
+# `ws://127.0.0.1:PORT/...`. The question is which cookies the browser attaches, and whether
+# the server looks at the `Origin` header, which names the page that opened the socket.
+#
+# The attacker's site is a second daphne serving one page, `EVIL_PAGE`, which carries the
+# page script:
+
+# %%
+# %%lesson
+EVIL_PAGE = "<!doctype html><title>You won a prize</title><script>" + PAGE_SCRIPT + "</script>"
+
+
+async def evil_site(scope, receive, send):
+    """Every HTTP request gets EVIL_PAGE."""
+    await receive()
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+    await send({"type": "http.response.body", "body": EVIL_PAGE.encode()})
+
+
+# %% [markdown]
+# It is served on its own port. Chromium reaches it under two names: `127.0.0.1`, which makes
+# it the **same site** as alice's (a site is scheme plus host; ports do not count) but
+# another **origin**; and `evil.localhost`, which Chromium resolves to the loopback address
+# by itself, another site altogether.
+
+# %%
+evil = servers.enter_context(run_daphne("lesson:evil_site"))
+pages = {
+    "alice's own page": tab,
+    "same site, other port": await browser.new_page(),
+    "another site": await browser.new_page(),
+}
+await pages["same site, other port"].goto(evil.url + "/")
+await pages["another site"].goto(evil.url.replace("127.0.0.1", "evil.localhost") + "/")
+await tab.goto(server.url + "/accounts/login/")
+for name, page in pages.items():
+    print(f"{name:22} origin {await page.evaluate('location.origin')}")
+
+# %% [markdown]
+# Alice logs in once more, and each page opens a socket to the three versions of the account
+# route: no origin check, `AllowedHostsOriginValidator` (the demo's), and `OriginValidator`
+# with this site's origins:
+
+# %%
+CHECKS = {"no check": "/unguarded", "AllowedHosts": "", "OriginValidator": "/pinned"}
+
+
+async def hijack_table():
+    print(f"{'page':22}" + "".join(f"{check:18}" for check in CHECKS))
+    for name, page in pages.items():
+        row = [await whoami(page, server.ws_url(prefix + "/ws/account/")) for prefix in CHECKS.values()]
+        print(f"{name:22}" + "".join(f"{cell:18}" for cell in row))
+
+
+await browser_log_in(tab, server.url, "alice", "wonderland")
+await hijack_table()
+
+# %% [markdown]
+# Read it by row:
+#
+# - **Another site** got `anonymous` even with no check at all: Chromium did not attach the
+#   `SameSite=Lax` cookie to a WebSocket opened by a cross-site page. The two checks refused
+#   the handshake (the browser sees 1006), since `evil.localhost` is not in `ALLOWED_HOSTS`.
+# - **Same site, other port** is a real attack: SameSite does not look at ports, so the cookie
+#   went along and the unguarded route answered `alice`. `AllowedHostsOriginValidator` let it
+#   through as well: it compares host names only (`channels/security/websocket.py`, a pattern
+#   without a scheme goes to `is_same_domain`), and `127.0.0.1` is an allowed host.
+#   Only `OriginValidator` with the full origins refused it. Any other service on the same
+#   host or the same registrable domain (another port, `blog.example.com` beside
+#   `chat.example.com`) counts as the same site.
+#
+# ### A `SameSite=None` cookie
+#
+# Some sites set `SESSION_COOKIE_SAMESITE = "None"`, for example so that their pages work
+# inside other sites' frames. A settings module of the lesson does that, with
+# `SESSION_COOKIE_SECURE` as well (a `Secure` cookie), and a second daphne of alice's site
+# uses it:
+
+# %%
+# %%lesson lesson_settings
+from demo_project.settings import *  # noqa: F403
+
+SESSION_COOKIE_SAMESITE = "None"
+SESSION_COOKIE_SECURE = True
+
+# %% [markdown]
+# Alice logs in on that server. Cookies ignore ports, so her new `sessionid` replaces the old
+# one for `127.0.0.1` (both servers share the database). Back on her page of the first server,
+# every page tries again:
+
+# %%
+with run_daphne("lesson:application", env={"DEMO_DATABASE": database, "DJANGO_SETTINGS_MODULE": "lesson_settings"}) as lax_free:
+    await browser_log_in(tab, lax_free.url, "alice", "wonderland")
+    sessionid = next(cookie for cookie in await browser.cookies() if cookie["name"] == "sessionid")
+    print(f"sessionid: SameSite={sessionid['sameSite']} Secure={sessionid['secure']}")
+await tab.goto(server.url + "/accounts/login/")  # back to alice's page on the first server
+await hijack_table()
+
+# %% [markdown]
+# Now **another site** got `alice` on the unguarded route: with `SameSite=None`, nothing in
+# the browser held the cookie back, and Chromium sent the `Secure` cookie to `127.0.0.1` over
+# plain `ws://`, which it allows for the loopback address. Both origin checks refused it. An origin check does not
+# replace authentication, and authentication does not replace an origin check: keep both, and
+# list your exact origins (scheme, host and port) when other services share your host.
+
+# %%
+await browser.close()
+await servers.aclose()
+print("daphne stopped:", server.process.poll() is not None and evil.process.poll() is not None,
+      "| database removed:", not os.path.exists(database))
+
+# %% [markdown]
+# ## How `OriginValidator` matches
+#
+# Its patterns are compared with the `Origin` header's scheme, host and port
+# (`match_allowed_origin` in `channels/security/websocket.py`). In-process, some patterns
+# against some origins:
 
 # %%
 from channels.generic.websocket import WebsocketConsumer
 from channels.security.websocket import OriginValidator
 from channels.testing import WebsocketCommunicator
 
-validated = OriginValidator(WebsocketConsumer.as_asgi(), ["https://chat.example.com", "https://.example.org"])
-for origin in ["https://chat.example.com", "https://app.example.org", "http://chat.example.com", "https://evil.example"]:
-    client = WebsocketCommunicator(validated, "/", headers=[(b"origin", origin.encode())])
+PATTERNS = ["https://chat.example.com", "http://chat.example.com:8000", "chat.example.com", "https://.example.org"]
+ORIGINS = ["https://chat.example.com", "https://chat.example.com:8443", "http://chat.example.com:8000",
+           "http://chat.example.com", "https://app.example.org", "https://example.org"]
+
+
+async def accepts(pattern, origin):
+    client = WebsocketCommunicator(OriginValidator(WebsocketConsumer.as_asgi(), [pattern]), "/",
+                                   headers=[(b"origin", origin.encode())])
     accepted, _ = await client.connect()
-    print(f"{origin:28} accepted: {accepted}")
     if accepted:
         await client.disconnect()
+    return accepted
+
+
+print(f"{'origin':31}" + "".join(f"{pattern:30}" for pattern in PATTERNS))
+for origin in ORIGINS:
+    row = ["yes" if await accepts(pattern, origin) else "-" for pattern in PATTERNS]
+    print(f"{origin:31}" + "".join(f"{cell:30}" for cell in row))
 
 # %% [markdown]
-# The scheme matters too: `http://chat.example.com` was refused because the list says `https`.
-# An origin check does not replace authentication, and authentication does not replace an
-# origin check. The demo uses both.
-
-# %%
-servers.close()
-print("daphne stopped:", server.process.poll() is not None, "| database removed:", not os.path.exists(database))
+# - With a scheme, everything must match, and a pattern without a port means the default
+#   port: `https://chat.example.com` took only port 443, not 8443 (`get_origin_port`: 80 for
+#   `http`/`ws`, 443 for `https`/`wss`).
+# - Without a scheme (`chat.example.com`), only the host is compared: every scheme and every
+#   port passed. That is what `AllowedHostsOriginValidator` does with `ALLOWED_HOSTS`.
+# - A leading dot (`.example.org`) allows the domain and all its subdomains.
 
 # %% [markdown]
 # ## Exercises

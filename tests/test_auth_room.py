@@ -2,6 +2,7 @@
 and a session cookie from a real login lets the user in (daphne + a throw-away SQLite database)."""
 
 import json
+import os
 
 import pytest
 from channels.routing import URLRouter
@@ -12,10 +13,10 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from channels_lab import run_daphne
+from channels_lab.accounts import cookie_header, log_in, temporary_database
 from chat.consumers import LOGIN_REQUIRED, MembersRoomConsumer
 from channels_lab.testing import DEMO_ORIGIN
 from demo_project.asgi import application
-from lessons.nb09_accounts import cookie_header, log_in, temporary_database
 
 
 async def test_anonymous_user_is_told_why_then_closed_with_4401():
@@ -79,3 +80,9 @@ async def test_over_daphne_a_foreign_origin_is_refused_even_with_a_valid_cookie(
 def test_wrong_password_sets_no_session(auth_server):
     jar = log_in(auth_server.url, "alice", "not her password")
     assert "sessionid" not in {cookie.name for cookie in jar}
+
+
+def test_temporary_database_is_migrated_and_removed():
+    with temporary_database({"bob": "builder"}) as path:
+        assert os.path.getsize(path) > 0
+    assert not os.path.exists(path)

@@ -1,6 +1,7 @@
 """The lesson code of notebooks 08 and 09, loaded from the notebooks' sources, behaves as the notebooks say."""
 
 import asyncio
+import contextlib
 import json
 
 import pytest
@@ -84,3 +85,124 @@ async def test_action_relay_maps_only_listed_actions_to_server_chosen_types(nb08
     assert await alice.receive_nothing(timeout=0.1)
     for client in (alice, mallory):
         await client.disconnect()
+
+
+# ---- notebook 09: AccountConsumer, the origin checks, and the browser's cookies ----
+
+from channels_lab.accounts import cookie_header, log_in, temporary_database  # noqa: E402
+from channels_lab.notebooks import scripts  # noqa: E402
+from channels_lab.servers import free_port  # noqa: E402
+from websockets.exceptions import InvalidStatus  # noqa: E402
+
+USERS = {"alice": "wonderland", "bob": "builder"}
+
+
+def is_the_fix(module, code):
+    """The cell that redefines AccountConsumer with the per-user group."""
+    return "account_logout" in code
+
+
+@pytest.fixture(scope="module")
+def database():
+    with temporary_database(USERS) as path:
+        yield path
+
+
+@contextlib.contextmanager
+def nb09_server(database, *, fixed=True):
+    """Notebook 09's lesson modules (without the logout fix if ``fixed`` is false), served by daphne."""
+    made = lesson.Lessons()
+    try:
+        lesson.use(made)
+        for module, code in lesson.cells_of(scripts(["09"])[0]):
+            if fixed or not is_the_fix(module, code):
+                made.add(code, module)
+        port = free_port()
+        with run_daphne("lesson:application", port=port, env={
+                "DEMO_DATABASE": database, "SITE_ORIGINS": f"http://127.0.0.1:{port}"}) as server:
+            yield server
+    finally:
+        made.remove()
+        lesson.use(None)
+
+
+async def request(ws, **message):
+    await ws.send(json.dumps(message))
+    return json.loads(await ws.recv())
+
+
+async def test_login_in_a_consumer_saves_a_session_only_the_server_knows(database):
+    with nb09_server(database) as server:
+        account = server.ws_url("/ws/account/")
+        async with connect(account, origin=server.origin) as ws:
+            reply = await request(ws, action="login", username="alice", password="wonderland")
+        assert reply["user"] == "alice"
+        assert reply["saved"] == ["_auth_user_backend", "_auth_user_hash", "_auth_user_id"]
+        async with connect(account, origin=server.origin) as ws:
+            assert (await request(ws, action="whoami"))["user"] == "anonymous"
+        saved = {"Cookie": f"sessionid={reply['session_key']}"}
+        async with connect(account, origin=server.origin, additional_headers=saved) as ws:
+            assert (await request(ws, action="whoami"))["user"] == "alice"
+
+
+async def test_logging_in_another_user_flushes_the_browsers_session(database):
+    with nb09_server(database) as server:
+        account = server.ws_url("/ws/account/")
+        jar = log_in(server.url, "alice", "wonderland")
+        old_key = next(cookie.value for cookie in jar if cookie.name == "sessionid")
+        cookie = {"Cookie": cookie_header(jar, account)}
+        async with connect(account, origin=server.origin, additional_headers=cookie) as ws:
+            assert (await request(ws, action="login", username="alice", password="wonderland"))["session_key"] == old_key
+            assert (await request(ws, action="login", username="bob", password="builder"))["session_key"] != old_key
+        async with connect(account, origin=server.origin, additional_headers=cookie) as ws:
+            assert (await request(ws, action="whoami"))["user"] == "anonymous"
+
+
+@pytest.mark.parametrize("fixed", [False, True], ids=["first-version", "fixed"])
+async def test_a_logout_reaches_the_users_other_open_sockets_only_with_the_fix(database, fixed):
+    with nb09_server(database, fixed=fixed) as server:
+        account = server.ws_url("/ws/account/")
+        cookie = {"Cookie": cookie_header(log_in(server.url, "alice", "wonderland"), account)}
+        async with connect(account, origin=server.origin, additional_headers=cookie) as first, \
+                connect(account, origin=server.origin, additional_headers=cookie) as second:
+            assert (await request(first, action="whoami"))["user"] == "alice"
+            assert (await request(second, action="logout"))["user"] == "anonymous"
+            if fixed:
+                with pytest.raises(ConnectionClosed) as closed:
+                    await request(first, action="whoami")
+                assert closed.value.rcvd.code == 4401
+            else:
+                assert (await request(first, action="whoami"))["user"] == "alice"
+
+
+async def origin_check(server, prefix, origin, cookie):
+    url = server.ws_url(prefix + "/ws/account/")
+    try:
+        async with connect(url, origin=origin, additional_headers=cookie) as ws:
+            return (await request(ws, action="whoami"))["user"]
+    except InvalidStatus as refused:
+        return refused.response.status_code
+
+
+async def test_allowed_hosts_ignores_the_port_and_the_pinned_origins_do_not(database):
+    with nb09_server(database) as server:
+        cookie = {"Cookie": cookie_header(log_in(server.url, "alice", "wonderland"), server.ws_url("/"))}
+        other_port = f"http://127.0.0.1:{free_port()}"
+        got = {(prefix, origin): await origin_check(server, prefix, origin, cookie)
+               for prefix in ("/unguarded", "", "/pinned")
+               for origin in (server.origin, other_port, "http://evil.localhost:8000")}
+    assert got == {
+        ("/unguarded", server.origin): "alice", ("/unguarded", other_port): "alice",
+        ("/unguarded", "http://evil.localhost:8000"): "alice",
+        ("", server.origin): "alice", ("", other_port): "alice", ("", "http://evil.localhost:8000"): 403,
+        ("/pinned", server.origin): "alice", ("/pinned", other_port): 403,
+        ("/pinned", "http://evil.localhost:8000"): 403,
+    }
+
+
+async def test_refusing_before_accept_gives_only_http_403(database):
+    with nb09_server(database) as server:
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(server.ws_url("/ws/refuse-early/"), origin=server.origin):
+                pass
+    assert refused.value.response.status_code == 403

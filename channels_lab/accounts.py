@@ -1,12 +1,9 @@
-"""Notebook 09 (and the auth tests): a throw-away user database and a real login over HTTP.
+"""Test plumbing for logged-in users: a throw-away user database and a login over HTTP.
 
     with temporary_database({"alice": "wonderland"}) as path:
         with run_daphne(env={"DEMO_DATABASE": path}) as server:
             jar = log_in(server.url, "alice", "wonderland")
-
-``temporary_database`` migrates a new SQLite file in a subprocess (the way ``manage.py migrate``
-would), creates the users, and deletes the file afterwards. ``log_in`` does what a browser does
-on the demo's login page: GET the form (CSRF cookie), POST it, keep the session cookie.
+            headers = {"Cookie": cookie_header(jar, server.ws_url("/ws/members/lobby/"))}
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ import tempfile
 import urllib.parse
 import urllib.request
 
-from channels_lab.servers import DEMO_PROJECT, django_env
+from .servers import DEMO_PROJECT, django_env
 
 _CREATE = """
 import json, os
@@ -52,7 +49,7 @@ def temporary_database(users: dict[str, str]):
 
 
 def log_in(base_url: str, username: str, password: str, jar: http.cookiejar.CookieJar | None = None):
-    """Log in through the demo's /accounts/login/ form; return the cookie jar a browser would keep."""
+    """Log in through the demo's /accounts/login/ form, as a browser would; return the cookie jar."""
     jar = jar if jar is not None else http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form_url = base_url + "/accounts/login/"
@@ -67,7 +64,7 @@ def log_in(base_url: str, username: str, password: str, jar: http.cookiejar.Cook
 
 
 def cookie_header(jar: http.cookiejar.CookieJar, url: str) -> str:
-    """The Cookie header a browser with ``jar`` sends to ``url`` (empty when no cookie matches)."""
+    """The Cookie header that ``jar`` holds for ``url`` (empty when no cookie matches)."""
     request = urllib.request.Request(url.replace("ws://", "http://", 1))
     jar.add_cookie_header(request)
     return request.get_header("Cookie", "")
