@@ -10,10 +10,19 @@ from daphne.cli import CommandLineInterface
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from channels_lab import lesson
 from channels_lab.servers import DEMO_PROJECT, Server, ServerFailedToStart, _spawn, _wait_for, django_env
 
-APP = "lessons.nb12_client_address:application"
+APP = "lesson:application"  # notebook 12's /echo/ and /whoami/, built from its %%lesson cells
 PROXY = {"X-Forwarded-For": "203.0.113.9"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def notebook_lesson():
+    """Notebook 12's lesson module, on the path of every daphne these tests start (django_env)."""
+    with lesson.from_notebook("12") as lessons:
+        yield lessons
+    lesson.use(None)
 
 
 @pytest.fixture(scope="module")
