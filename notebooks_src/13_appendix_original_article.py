@@ -21,14 +21,69 @@
 
 # %%
 import asyncio
+import contextlib
+import inspect
+
+from channels.testing import WebsocketCommunicator
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from channels_lab import run_daphne, setup_django
 
 setup_django()
 
-from channels.testing import WebsocketCommunicator
+served = contextlib.ExitStack()  # one daphne for sections 7 to 12, closed after section 12
 
-from chat.consumers import ChatConsumer
+# %% [markdown]
+# The appendix serves two small consumers of its own, defined here in `%%lesson` cells: such a
+# cell runs in this notebook *and* becomes part of a module named `lesson` that daphne serves.
+# The first is the post's first consumer, an echo, written the current way:
+
+# %%
+# %%lesson
+from channels.generic.websocket import WebsocketConsumer
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.core.asgi import get_asgi_application
+from django.urls import path
+
+
+class EchoConsumer(WebsocketConsumer):
+    """Sends every text or binary frame back."""
+
+    def receive(self, text_data=None, bytes_data=None):
+        self.send(text_data=text_data, bytes_data=bytes_data)
+
+# %% [markdown]
+# The second uses the two arguments Channels added after the post was written: handshake
+# headers in `accept()` and a reason in `close()` (section 7 tries them):
+
+# %%
+# %%lesson
+class PoliteConsumer(WebsocketConsumer):
+    """Accepts with an extra response header; closes with code 4000 and a reason on any message."""
+
+    def connect(self):
+        self.accept(headers=[(b"x-chat-version", b"2")])
+
+    def receive(self, text_data=None, bytes_data=None):
+        self.close(code=4000, reason="goodbye")
+
+# %% [markdown]
+# And the routes, with Django behind `"http"`:
+
+# %%
+# %%lesson
+application = ProtocolTypeRouter({
+    "http": get_asgi_application(),
+    "websocket": URLRouter([
+        path("echo/", EchoConsumer.as_asgi()),
+        path("polite/", PoliteConsumer.as_asgi()),
+    ]),
+})
+
+# %% [markdown]
+# Nothing is served yet: the module `lesson` exists, and the names it defines
+# (`EchoConsumer`, `PoliteConsumer`, `application`) are usable in the cells below.
 
 # %% [markdown]
 # ## 1. "ASGI is what makes WebSocket possible in Django"
@@ -38,8 +93,6 @@ from chat.consumers import ChatConsumer
 # needs Channels (or another ASGI framework).
 
 # %%
-from django.core.asgi import get_asgi_application
-
 django_only = get_asgi_application()
 try:
     await django_only({"type": "websocket", "path": "/chat/"}, None, None)
@@ -54,24 +107,101 @@ except ValueError as error:
 # ## 2. Settings: add `"channels"` and point `ASGI_APPLICATION` at a routing module
 #
 # The post lists only `"channels"` in `INSTALLED_APPS` and names a `routing.application`.
-# Channels 4 no longer includes a server: `runserver` speaks ASGI only when `"daphne"` is
-# installed and listed **first**, and the application conventionally lives in `asgi.py`, next
-# to Django's `get_asgi_application()`.
+# Channels 4 no longer includes a server: `manage.py runserver` speaks ASGI only when
+# `"daphne"` is installed, and the application conventionally lives in `asgi.py`, next to
+# Django's `get_asgi_application()`. The demo project's settings:
 
 # %%
 from django.conf import settings
 from django.core.management import get_commands
 
-print("first installed app:", settings.INSTALLED_APPS[0])
-print("'channels' installed too:", "channels" in settings.INSTALLED_APPS)
+print("INSTALLED_APPS:", settings.INSTALLED_APPS)
 print("runserver comes from:", get_commands()["runserver"])
 print("ASGI_APPLICATION:", settings.ASGI_APPLICATION)
 
 # %% [markdown]
-# With `"daphne"` first, `manage.py runserver` is daphne's ASGI server; without it, `runserver`
-# is Django's WSGI development server, which cannot answer a WebSocket handshake. `demo_project/asgi.py`
-# calls `get_asgi_application()` *before* importing consumers, so that the app registry is
-# ready before any model is imported.
+# Three apps bring a `runserver` command: Django itself (`django.core`), `staticfiles` and
+# `daphne`. `get_commands()` collects them walking `INSTALLED_APPS` backwards and lets each
+# app overwrite the names found so far (`django/core/management/__init__.py`, lines 76–78), so
+# the command of the app listed *earliest* wins. daphne therefore need not be first, only
+# before `django.contrib.staticfiles`, and daphne's system check `daphne.E001` says exactly
+# that. Moving daphne around (in this kernel only, with Django's `override_settings`):
+
+# %%
+from daphne.checks import check_daphne_installed
+from django.test.utils import override_settings
+
+others = [app for app in settings.INSTALLED_APPS if app != "daphne"]
+at = others.index("django.contrib.staticfiles")
+orders = {"first": ["daphne", *others],
+          "just before staticfiles": [*others[:at], "daphne", *others[at:]],
+          "just after staticfiles": [*others[:at + 1], "daphne", *others[at + 1:]],
+          "not installed": others}
+for where, apps in orders.items():
+    with override_settings(INSTALLED_APPS=apps):
+        get_commands.cache_clear()
+        problems = [problem.id for problem in check_daphne_installed(None)] if "daphne" in apps else []
+        print(f"daphne {where:<24} runserver from {get_commands()['runserver']:<27} checks: {problems}")
+get_commands.cache_clear()
+
+# %% [markdown]
+# Listed anywhere before `staticfiles`, daphne's `runserver` wins; after it, `staticfiles`'
+# wins and `manage.py check` reports `daphne.E001`. What that means for a WebSocket is best
+# seen live. Two settings modules, each the demo project's settings with one change, written
+# as lesson modules so that a `runserver` process can import them. The first lists daphne
+# fourth, just before `staticfiles`, and serves this notebook's `lesson.application`:
+
+# %%
+# %%lesson settings_daphne_later
+from demo_project.settings import *  # noqa: F403  (the demo project's settings, then one change)
+
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
+                  "daphne", "django.contrib.staticfiles", "channels", "chat"]
+ASGI_APPLICATION = "lesson.application"
+
+# %% [markdown]
+# `run_runserver` (from `channels_lab.runserver`) runs `manage.py runserver --noreload` with a
+# settings module on a free port. Over it, an echo:
+
+# %%
+from channels_lab.runserver import run_runserver
+
+
+async def echo_over(server):
+    """Send "hello" to ``server``'s /echo/; return the answer, or how the handshake failed."""
+    try:
+        async with connect(server.ws_url("/echo/")) as ws:
+            await ws.send("hello")
+            return f"echo {await ws.recv()!r}"
+    except InvalidStatus as error:
+        return f"handshake refused with HTTP {error.response.status_code}"
+
+
+with run_runserver("settings_daphne_later") as server:
+    print("daphne just before staticfiles:", await echo_over(server))
+
+# %% [markdown]
+# daphne's `runserver` served the WebSocket though daphne was not first. The second settings
+# module leaves daphne out, as the post does:
+
+# %%
+# %%lesson settings_without_daphne
+from demo_project.settings import *  # noqa: F403  (the demo project's settings, then one change)
+
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "daphne"]  # noqa: F405
+ASGI_APPLICATION = "lesson.application"
+
+# %%
+with run_runserver("settings_without_daphne") as server:
+    print("daphne not installed:", await echo_over(server))
+
+# %% [markdown]
+# The same command now starts Django's WSGI development server. It never looks at
+# `ASGI_APPLICATION`; it handed the handshake to Django's URL patterns as an ordinary GET, and
+# Django has no page at `/echo/`: 404, and in a browser `onclose` with code 1006. The settings
+# still name an ASGI application, and nothing warns. `demo_project/asgi.py` calls
+# `get_asgi_application()` *before* importing consumers, so that the app registry is ready
+# before any model is imported.
 
 # %% [markdown]
 # ## 3. Routing with `django.conf.urls.url`
@@ -79,8 +209,11 @@ print("ASGI_APPLICATION:", settings.ASGI_APPLICATION)
 # The post's routing imports `url` from `django.conf.urls`. It was deprecated in Django 3.1
 # and removed in 4.0:
 
-# %% tags=["raises-exception"]
-from django.conf.urls import url  # noqa: F401
+# %%
+try:
+    from django.conf.urls import url  # noqa: F401
+except ImportError as error:
+    print("ImportError:", str(error).split(" (")[0])  # the message ends with the file's path on this machine
 
 # %% [markdown]
 # The import fails. Today the same routes use `django.urls.path` (or `re_path` for a regular
@@ -94,7 +227,6 @@ from django.conf.urls import url  # noqa: F401
 # fails only when the first client connects:
 
 # %%
-from channels.routing import URLRouter
 from django.urls import re_path
 
 
@@ -102,15 +234,15 @@ async def try_route(consumer):
     """Connect a communicator through a router with one route, ^chat/$, to ``consumer``."""
     client = WebsocketCommunicator(URLRouter([re_path(r"^chat/$", consumer)]), "/chat/")
     try:
-        connected, _ = await client.connect()
+        connected, _ = await client.connect(timeout=0.5)  # an error shows only after the timeout
         await client.disconnect()
         return f"connected: {connected}"
     except TypeError as error:
         return f"TypeError: {error}"
 
 
-print("the class:          ", await try_route(ChatConsumer))
-print("ChatConsumer.as_asgi():", await try_route(ChatConsumer.as_asgi()))
+print("the class:             ", await try_route(EchoConsumer))
+print("EchoConsumer.as_asgi():", await try_route(EchoConsumer.as_asgi()))
 
 # %% [markdown]
 # The router called the class, got a consumer object, and could not await it. `as_asgi()`
@@ -120,23 +252,26 @@ print("ChatConsumer.as_asgi():", await try_route(ChatConsumer.as_asgi()))
 # ## 5. A `ProtocolTypeRouter` with only `"websocket"`
 #
 # The post's application maps only `"websocket"`. Channels 2 added Django's HTTP handler
-# behind your back when `"http"` was missing; current Channels does not, so such an
-# application cannot serve a single page:
+# behind your back when `"http"` was missing, and Channels 3 still did, with a
+# `DeprecationWarning` asking for an explicit entry; Channels 4.0 removed it (its release
+# notes: "Removed deprecated automatic routing of `http`"). Such an application cannot serve
+# a single page today:
 
 # %%
-from channels.routing import ProtocolTypeRouter
 from channels.testing import HttpCommunicator
+
 
 async def get_home_page(app):
     """GET / from ``app`` as a browser on the demo's host would; return the status code."""
     page = HttpCommunicator(app, "GET", "/", headers=[(b"host", b"127.0.0.1")])
     try:
-        return (await page.get_response())["status"]
+        return (await page.get_response(timeout=0.5))["status"]  # an error shows only after the timeout
     finally:
         await page.wait()  # let the application finish its own tasks too
 
 
-websocket_only = ProtocolTypeRouter({"websocket": URLRouter([re_path(r"^chat/$", ChatConsumer.as_asgi())])})
+websocket_only = ProtocolTypeRouter({"websocket": URLRouter([re_path(r"^chat/$", EchoConsumer.as_asgi())])})
+print("routes:", list(websocket_only.application_mapping))
 try:
     await get_home_page(websocket_only)
 except ValueError as error:
@@ -146,52 +281,80 @@ with_http = ProtocolTypeRouter({"http": django_only, "websocket": websocket_only
 print("with an 'http' entry, GET / answers:", await get_home_page(with_http))
 
 # %% [markdown]
-# Without an `"http"` entry every page raises; with `"http": get_asgi_application()` Django
-# answers (200 here: the demo's chat page).
+# The router kept exactly the one route it was given. Without an `"http"` entry every page
+# raises; with `"http": get_asgi_application()` Django answers (200 here: the demo's chat
+# page).
 
 # %% [markdown]
 # ## 6. Overriding `websocket_connect`, `websocket_receive`, `websocket_disconnect`
 #
-# The post's first consumer overrides the low-level `websocket_*` handlers and raises
-# `StopConsumer` itself. That still runs, but those handlers are the base class's plumbing:
-# `websocket_disconnect` is where a consumer leaves its `groups`. Override it without calling
-# the base class and the departed connection stays in the group:
+# The post's first consumer overrides the low-level `websocket_*` handlers (accepting in its
+# own `websocket_connect`, raising `StopConsumer` in its `websocket_disconnect`). That still
+# runs, but those handlers are the base class's plumbing: `websocket_connect` is where a
+# consumer joins its `groups` before calling `connect()`, and `websocket_disconnect` is where it
+# leaves them. Notebook 04 ("Groups: the `groups` attribute, and a pitfall from the origin
+# article") shows the connect side; here are both sides. The post's two overrides, each on a
+# consumer that belongs to group `lobby`:
 
 # %%
 from channels.exceptions import StopConsumer
-from channels.generic.websocket import WebsocketConsumer
-from channels.layers import get_channel_layer
 
 
-class LowLevel(WebsocketConsumer):
+class PostConnect(WebsocketConsumer):
+    groups = ["lobby"]
+
+    def websocket_connect(self, message):  # the post's style: accept here, no super()
+        self.accept()
+
+
+class PostDisconnect(WebsocketConsumer):
     groups = ["lobby"]
 
     def websocket_disconnect(self, message):  # the post's style: no super()
         raise StopConsumer()
 
+# %% [markdown]
+# Both are what the post writes, minus its prints. The current way overrides the methods the
+# base class calls, and leaves the plumbing alone:
 
+# %%
 class Modern(WebsocketConsumer):
     groups = ["lobby"]
 
-    def disconnect(self, code):  # what is special goes here; the base class leaves the groups
+    def connect(self):  # called by the base websocket_connect, after it joined the groups
+        self.accept()
+
+    def disconnect(self, code):  # called by the base websocket_disconnect, which then leaves them
         pass
 
+# %% [markdown]
+# One client connects to each in turn; we count the members of `lobby` while it is connected
+# and after it left:
 
-async def members_left_behind(consumer):
+# %%
+from channels.layers import get_channel_layer
+
+
+async def lobby_members(consumer):
+    """How many channels group lobby holds while a client of ``consumer`` is connected, and after."""
     layer = get_channel_layer()
     await layer.flush()
     client = WebsocketCommunicator(consumer.as_asgi(), "/")
     await client.connect()
+    during = len(layer.groups.get("lobby", {}))
     await client.disconnect()
-    return len(layer.groups.get("lobby", {}))
+    return during, len(layer.groups.get("lobby", {}))
 
 
-print("websocket_disconnect overridden: members still in lobby:", await members_left_behind(LowLevel))
-print("disconnect overridden:           members still in lobby:", await members_left_behind(Modern))
+for consumer in (PostConnect, PostDisconnect, Modern):
+    during, after = await lobby_members(consumer)
+    print(f"{consumer.__name__:<15} members while connected: {during}, after it left: {after}")
 
 # %% [markdown]
-# The low-level override left a dead channel in the group, and every later `group_send` keeps
-# writing to it until it expires. Override `connect`, `receive` and `disconnect` instead.
+# `PostConnect` never joined the group (its `websocket_connect` replaced the code that joins),
+# so it would never hear a `group_send`. `PostDisconnect` joined and never left: every later
+# `group_send` keeps writing to its dead channel until the entry expires. `Modern` did both.
+# Override `connect`, `receive` and `disconnect` instead.
 
 # %% [markdown]
 # ## 7. The quoted `WebsocketConsumer` source
@@ -202,21 +365,51 @@ print("disconnect overridden:           members still in lobby:", await members_
 # the old `"text" in message` test passed `None` on as the text and lost the bytes.
 
 # %%
-import inspect
-
 print("accept", inspect.signature(WebsocketConsumer.accept))
 print("close ", inspect.signature(WebsocketConsumer.close))
 
-echo = WebsocketCommunicator(ChatConsumer.as_asgi(), "/")
+echo = WebsocketCommunicator(EchoConsumer.as_asgi(), "/")
 await echo.connect()
 await echo.send_input({"type": "websocket.receive", "text": None, "bytes": b"\x01\x02"})
 print("a frame with text None and bytes comes back as:", await echo.receive_output())
 await echo.disconnect()
 
 # %% [markdown]
-# The echo consumer received the bytes and sent them back. `close(code, reason)` and
-# `accept(subprotocol, headers)` are the ones to use (notebook 04).
+# The echo consumer received the bytes and sent them back. The two new arguments reach the
+# ASGI server as fields of the messages the consumer sends. In-process, `PoliteConsumer`'s two
+# messages:
 
+# %%
+polite = WebsocketCommunicator(PoliteConsumer.as_asgi(), "/polite/")
+await polite.send_input({"type": "websocket.connect"})
+print(await polite.receive_output())
+await polite.send_input({"type": "websocket.receive", "text": "hi"})
+print(await polite.receive_output())
+await polite.send_input({"type": "websocket.disconnect", "code": 4000})
+await polite.wait()
+
+# %% [markdown]
+# The accept message carries the header and the close message carries the reason. Whether a
+# client gets them is up to the server. Over daphne (one server for the rest of the notebook):
+
+# %%
+server = served.enter_context(run_daphne("lesson:application"))
+
+async with connect(server.ws_url("/polite/")) as ws:
+    header = ws.response.headers.get("x-chat-version")
+    await ws.send("hi")
+    with contextlib.suppress(ConnectionClosed):
+        await ws.recv()
+print("x-chat-version header:", header)
+print(f"closed with code {ws.close_code}, reason {ws.close_reason!r}")
+
+# %% [markdown]
+# The client got the code, but no header and an empty reason: daphne 4.2 passes only
+# `subprotocol` from `websocket.accept` and only `code` from `websocket.close` on to the
+# connection (`daphne/ws_protocol.py`, lines 190 and 195), as notebook 04 shows too. So use
+# `close(code)` and `accept(subprotocol)` with daphne, and send an explanation as a message
+# before closing if the client needs one; the other arguments matter only on servers that
+# honour them.
 # %% [markdown]
 # ## 8. `get_handler_name`: `call.back` → `call_back`
 #
@@ -267,6 +460,65 @@ except TimeoutError:
 # The group lived in `second` only, so `first` sent to nobody, and nothing said so.
 
 # %% [markdown]
+# ### A channel is a queue, not a broadcast frequency
+#
+# The post likens a channel to a radio frequency: whoever tunes in hears every broadcast. On
+# the in-memory layer and on channels-redis's standard layer (`RedisChannelLayer`) a channel is
+# a queue instead: each message is taken by **one** receiver. Two receivers wait on one channel
+# name; we send one message, then a second:
+
+# %%
+async def two_receivers(first, second, channel="thumbnails"):
+    """One receiver on each layer object waits on ``channel``; send it two messages, one at a time.
+
+    Returns how many of the two receivers hold a message after each send.
+    """
+    waiting = [asyncio.ensure_future(layer.receive(channel)) for layer in (first, second)]
+    holding = []
+    try:
+        await asyncio.sleep(0.1)  # both are waiting
+        for n in (1, 2):
+            await first.send(channel, {"type": "job", "n": n})
+            await asyncio.wait(waiting, timeout=0.3)
+            holding.append(sum(task.done() for task in waiting))
+        return holding
+    finally:
+        for task in waiting:
+            task.cancel()
+
+
+memory = InMemoryChannelLayer()
+print("in-memory, one layer object: receivers holding a message after each send:", await two_receivers(memory, memory))
+
+# %% [markdown]
+# After the first send one receiver of two had it, not both. The second message reached nobody
+# within the wait, a quirk of the in-memory layer: the `receive()` that took the last message
+# of a channel drops the channel's queue (`channels/layers.py`, lines 298–302), and the other
+# receiver is left waiting on the dropped one. Consumers never meet it, since each channel has
+# one reader, but it is one more reason to keep this layer for tests. Redis, with two layer
+# objects as two processes would have (a throw-away redis-server):
+
+# %%
+from channels_lab import run_redis
+from channels_redis.core import RedisChannelLayer
+
+with run_redis() as redis:
+    hosts = [{"address": redis.url, "socket_timeout": None}]
+    one, two = RedisChannelLayer(hosts=hosts), RedisChannelLayer(hosts=hosts)
+    print("Redis, two layer objects:    receivers holding a message after each send:", await two_receivers(one, two))
+    await one.close_pools()
+    await two.close_pools()
+
+# %% [markdown]
+# One message, one receiver again, and the second message went to the other receiver
+# (`BZPOPMIN` hands each entry of Redis's sorted set to one waiting client). That is what lets several `runworker` processes share the jobs of one
+# channel, each job done once (notebook 07). The broadcast of the post's picture is a *group*:
+# `group_send` puts a copy into every member's channel. One exception: channels-redis's
+# pub/sub layer (`RedisPubSubChannelLayer`) publishes each message of a channel to every
+# process that receives on it, so across processes it does behave like a frequency (notebook
+# 07 compares the two).
+
+# %% [markdown]
 # ## 10. The Redis layer with a plain URL host
 #
 # The post's Redis configuration gives `hosts` as a URL string. That still works, but with the
@@ -287,22 +539,75 @@ print("hosts: [{..., None}]    -> socket timeout", fixed.socket_timeout)
 # The string form timed out quiet reads after 5 s; the dict form waits for as long as it
 # takes. `demo_project/settings.py` uses the dict form.
 
+
 # %% [markdown]
 # ## 11. Authentication
 #
 # The post reprints `AuthMiddleware` and `AuthMiddlewareStack` and stops before using them.
-# Their shape is still today's (`populate_scope`, `resolve_scope`; the stack is now a `def`
-# rather than a lambda). What the post leaves out matters more: the stack alone accepts a
-# WebSocket from **any** page. WebSocket handshakes are not covered by CORS, so a page on
-# another origin can open one with the user's cookies wherever the browser sends them, and
-# only the `Origin` header says which page it was. `AllowedHostsOriginValidator` checks it:
+# Its `AuthMiddleware` has the two hooks `populate_scope` and `resolve_scope` and no
+# `__call__`, and its stack is a `lambda`. Both hooks still exist in Channels 4.3, word for
+# word; what changed is who calls them and the stack's form:
 
 # %%
-from demo_project.asgi import application
+from channels.auth import AuthMiddleware, AuthMiddlewareStack
+from channels.middleware import BaseMiddleware
+
+print("hooks still there:", [name for name in ("populate_scope", "resolve_scope") if hasattr(AuthMiddleware, name)])
+for cls in (AuthMiddleware, BaseMiddleware):
+    call = cls.__call__
+    print(f"{cls.__name__}.__call__{inspect.signature(call)} defined in {call.__qualname__.split('.')[0]}, "
+          f"async: {inspect.iscoroutinefunction(call)}")
+print("AuthMiddlewareStack is a", type(AuthMiddlewareStack).__name__, "named", AuthMiddlewareStack.__name__)
+
+# %% [markdown]
+# `AuthMiddleware` now has its own `async def __call__(self, scope, receive, send)`, one call per
+# connection (ASGI 3), and that is what calls the two hooks (`channels/auth.py`, lines
+# 178–185). `BaseMiddleware.__call__` only copies the scope and calls the inner application
+# (`channels/middleware.py`, lines 16–24); in Channels 2 it was the one calling the hooks, which
+# is why the post's copy needs no `__call__`. And `AuthMiddlewareStack` is a `def` now
+# (line 189), not a `lambda`. What that means for a middleware written the post's way, hooks
+# only:
+
+# %%
+class TaggingMiddleware(BaseMiddleware):
+    """Written the post's way: only the two hooks, no __call__."""
+
+    def populate_scope(self, scope):
+        scope["tag"] = "set by populate_scope"
+
+    async def resolve_scope(self, scope):
+        scope["tag"] += " and resolve_scope"
+
+
+class TagConsumer(WebsocketConsumer):
+    def connect(self):
+        self.accept()
+        self.send(text_data=repr(self.scope.get("tag")))
+
+
+client = WebsocketCommunicator(TaggingMiddleware(TagConsumer.as_asgi()), "/")
+await client.connect()
+print("scope['tag'] seen by the consumer:", await client.receive_from())
+await client.disconnect()
+
+# %% [markdown]
+# Neither hook ran: the consumer found no `tag`. A custom middleware must define
+# `async def __call__(self, scope, receive, send)` that calls its hooks (or just does the
+# work) and then `await super().__call__(scope, receive, send)`, as `AuthMiddleware` does.
+#
+# What the post leaves out matters more: the stack alone accepts a WebSocket from **any**
+# page. WebSocket handshakes are not covered by CORS, so a page on another origin can open one
+# with the user's cookies wherever the browser sends them, and only the `Origin` header says
+# which page it was. `AllowedHostsOriginValidator` checks it against `ALLOWED_HOSTS`:
+
+# %%
+from channels.security.websocket import AllowedHostsOriginValidator
+
+guarded = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([path("echo/", EchoConsumer.as_asgi())])))
 
 
 async def accepted_from(origin):
-    client = WebsocketCommunicator(application, "/ws/echo/", headers=[(b"origin", origin)])
+    client = WebsocketCommunicator(guarded, "/echo/", headers=[(b"origin", origin)])
     connected, _ = await client.connect()
     await client.disconnect()
     return connected
@@ -312,21 +617,23 @@ print("origin http://127.0.0.1:", await accepted_from(b"http://127.0.0.1"))
 print("origin https://evil.example:", await accepted_from(b"https://evil.example"))
 
 # %% [markdown]
-# The demo accepts its own origin and refuses another site's (notebook 09). And where the
-# post shows `login(scope, user)`, current Channels needs a `scope["session"].save()` after
-# it, as notebook 09 does.
+# The guarded stack accepts its own origin and refuses another site's (notebook 09 shows when
+# a browser really sends the cookies, and the attacks the check stops). And where the post
+# shows `login(scope, user)`, current Channels needs a `scope["session"].save()` after it, as
+# notebook 09 does.
 
 # %% [markdown]
 # ## 12. The browser side
 #
 # The post's browser section hedges that "most" browsers support WebSocket, connects to
 # `ws://localhost:8000` (the root path, which its own routing does not serve), registers an
-# `"onopen"` event listener, checks `bufferedAmount` right after `send()` to decide whether a
-# send has finished, and names the socket `ws` in one snippet and `socket` in another. A real
-# Chromium, driven by Playwright, tries each against daphne:
+# `"onopen"` event listener, says `bufferedAmount` counts the *binary* data not yet sent and
+# checks it right after `send()` to decide whether a send has finished, and names the socket
+# `ws` in one snippet and `socket` in another. A real Chromium, driven by Playwright, tries
+# each against the daphne of section 7:
 
 # %%
-from playwright.async_api import async_playwright
+from channels_lab.browser import chromium
 
 PAGE_SCRIPT = """async (base) => {
   const result = {typeofWebSocket: typeof WebSocket};
@@ -335,8 +642,12 @@ PAGE_SCRIPT = """async (base) => {
   ws.addEventListener("onopen", () => fired.push("onopen"));
   ws.addEventListener("open", () => fired.push("open"));
   await new Promise(resolve => ws.addEventListener("open", resolve));
-  ws.send(new ArrayBuffer(10000000));
-  result.bufferedAmountRightAfterSend = ws.bufferedAmount;
+  ws.send("a".repeat(300000));
+  result.afterAsciiText = ws.bufferedAmount;
+  ws.send("é".repeat(100000));
+  result.afterAccentedText = ws.bufferedAmount;
+  ws.send(new ArrayBuffer(300000));
+  result.afterBinary = ws.bufferedAmount;
   result.listenersFired = fired;
   result.typeofSocket = typeof socket;
   ws.close();
@@ -346,26 +657,32 @@ PAGE_SCRIPT = """async (base) => {
   return result;
 }"""
 
-with run_daphne("lessons.nb12_client_address:application") as server:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        page = await browser.new_page()
-        seen = await page.evaluate(PAGE_SCRIPT, server.ws_url(""))
-        await browser.close()
+async with chromium() as browser:
+    page = await browser.new_page()
+    seen = await page.evaluate(PAGE_SCRIPT, server.ws_url(""))
 for key, value in seen.items():
-    print(f"{key:<30} {value}")
+    print(f"{key:<20} {value}")
 
 # %% [markdown]
 # - `WebSocket` exists (every current browser has had it for over a decade).
 # - Only the `"open"` listener fired. `addEventListener` takes the event's name, `open`; the
 #   `on` prefix belongs to the property form, `ws.onopen = ...`. A listener for `"onopen"` waits
 #   for an event that never comes (notebook 10).
-# - Right after `send()`, `bufferedAmount` held all 10,000,000 bytes, so the post's check can
-#   only ever take its "not finished" branch. There is no event for a drained buffer: poll
-#   `bufferedAmount` later (for example every 100 ms) to see it fall to 0.
+# - `bufferedAmount` counts **text too**, in bytes of UTF-8: 300,000 after 300,000 `a`s, then
+#   200,000 more for 100,000 `é`s (two bytes each), then the 300,000 binary bytes. And right
+#   after `send()` it held everything, so the post's check can only ever take its "not
+#   finished" branch. There is no event for a drained buffer: poll `bufferedAmount` later (for
+#   example every 100 ms) to see it fall to 0.
 # - `socket` is undefined: the post's `onerror` snippet would throw a `ReferenceError`.
 # - The root path `/` has no route, so the handshake failed and `close` came with 1006 and
 #   `readyState` 3 (CLOSED). Connect to the path the routing serves.
+
+# %%
+served.close()
+print("daphne stopped:", server.process.poll() is not None)
+
+# %% [markdown]
+# The appendix's daphne is stopped; nothing is left running.
 
 # %% [markdown]
 # ## Glossary
