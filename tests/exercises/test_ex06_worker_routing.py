@@ -20,7 +20,8 @@ async def test_websocket_on_ws_jobs_is_accepted(ex06):
     try:
         accepted, _ = await client.connect(timeout=1)
     except (ValueError, TypeError) as error:
-        pytest.fail(f"expected /ws/jobs/ to be accepted, got {type(error).__name__}: {error}", pytrace=False)
+        pytest.fail(f"expected /ws/jobs/ to be accepted, got {type(error).__name__}: {error} (patterns in a "
+                    "URLRouter have no leading slash; the app for a route is what .as_asgi() returns)", pytrace=False)
     assert accepted, "expected /ws/jobs/ to be accepted, got a close"
     await client.disconnect()
 
@@ -41,6 +42,9 @@ async def test_jobs_channel_reaches_the_worker(ex06):
         assert answer == want, f"expected {want!r}, got {answer!r}"
     except ValueError as error:
         pytest.fail(f"expected a route for the channel 'jobs', got ValueError: {error}", pytrace=False)
+    except TypeError as error:
+        pytest.fail(f"the channel 'jobs' reached something that is not an ASGI application ({error}): a "
+                    "consumer class becomes one with .as_asgi()", pytrace=False)
     finally:
         worker.stop(exceptions=False)
 
@@ -51,6 +55,19 @@ async def test_other_channels_are_refused(ex06):
     await other.send_input({"type": "job.run", "text": "x", "reply_to": "nowhere"})
     with pytest.raises(ValueError):
         await other.wait(1)
+
+
+@pytest.mark.parametrize("url", ["/ws/other/", "/ws/jobs/extra/", "/jobs/"])
+async def test_other_websocket_paths_find_no_route(ex06, url):
+    """Only /ws/jobs/ reaches JobConsumer: other WebSocket paths find no route"""
+    client = WebsocketCommunicator(ex06.build_application(), url)
+    try:
+        accepted, _ = await client.connect(timeout=1)
+    except ValueError:
+        return  # URLRouter's "No route found for path ..."
+    await client.disconnect()
+    pytest.fail(f"a WebSocket on {url} was {'accepted' if accepted else 'answered'}: route websocket "
+                "connections through a URLRouter that lists only ws/jobs/", pytrace=False)
 
 
 async def test_client_gets_the_workers_answer(ex06):
