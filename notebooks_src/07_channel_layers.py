@@ -243,6 +243,11 @@ try:
 except ChannelFull as error:
     print(f"send: {sent} accepted, then {type(error).__name__}")
 
+# %% [markdown]
+# `send` told the sender at once: the fourth message raised `ChannelFull`. Now the same full
+# channel as a member of a group:
+
+# %%
 await small.group_add("ticks", slow_reader)
 for n in range(5):
     await small.group_send("ticks", {"type": "tick", "n": 100 + n})
@@ -751,6 +756,10 @@ application = ProtocolTypeRouter(
 # %%
 # %%lesson settings_redis
 ASGI_APPLICATION = "lesson.application"  # what runworker runs
+
+# %% [markdown]
+# This cell added one line to the module `settings_redis`; the daphnes above did not need it.
+# Now a worker process on `shouter`, with this kernel as a member of the lobby:
 
 # %%
 from channels_lab.processes import run_worker
