@@ -35,4 +35,6 @@ class LookupConsumer(AsyncWebsocketConsumer):
         if text_data == "ping":
             await self.send(text_data="pong")
         else:
-            await self.send(text_data=await sync_to_async(slow_lookup)(text_data))
+            # thread_sensitive=False: a thread of the pool, not the one thread every consumer waits for
+            result = await sync_to_async(slow_lookup, thread_sensitive=False)(text_data)
+            await self.send(text_data=result)
