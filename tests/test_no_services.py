@@ -196,3 +196,24 @@ def test_in_ci_a_missing_service_fails(tmp_path):
     reasons = "\n".join(item["reason"] for item in items.values())
     for service, env in (("redis-server", REDIS_SERVER_ENV), ("Chromium", CHROMIUM_ENV)):
         assert f"{service} is hidden: {env}=''" in reasons and "CI must install it" in reasons, reasons
+
+
+@pytest.mark.parametrize("service", ["redis", "chromium"])
+def test_the_variable_points_at_a_program_or_hides_it(service, tmp_path, monkeypatch):
+    """The one lookup per service: its variable names the program to use; empty, or a path with
+    no runnable file there, means none here, whatever is installed."""
+    from channels_lab.browser import chromium_path
+    from channels_lab.servers import redis_server_path
+    from channels_lab.testing import missing
+
+    env, lookup = {"redis": (REDIS_SERVER_ENV, redis_server_path), "chromium": (CHROMIUM_ENV, chromium_path)}[service]
+    program = tmp_path / "bin" / "the-program"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    monkeypatch.setenv(env, str(program))
+    assert lookup() == str(program) and missing(service) is None
+    for hidden in ("", str(tmp_path / "nothing-here")):
+        monkeypatch.setenv(env, hidden)
+        assert lookup() is None
+        assert missing(service).startswith(f"{SERVICE_NAME[service]} is hidden: {env}={hidden!r}")
