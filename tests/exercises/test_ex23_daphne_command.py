@@ -17,12 +17,22 @@ APP = "lesson:application"  # notebook 12's /echo/ and /whoami/, built from its 
 PROXY = {"X-Forwarded-For": "203.0.113.9"}
 
 
-@pytest.fixture(scope="module", autouse=True)
+_built = []  # notebook 12's lessons, built on first use (reading a notebook costs a second: not for a stub)
+
+
 def notebook_lesson():
-    """Notebook 12's lesson module, on the path of every daphne these tests start (django_env)."""
-    with lesson.from_notebook("12") as lessons:
-        yield lessons
-    lesson.use(None)
+    """Notebook 12's lesson module, put on the path of every daphne started after it (django_env)."""
+    if not _built:
+        _built.append(lesson.from_notebook("12"))
+    return _built[0]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def remove_notebook_lesson():
+    yield
+    while _built:
+        _built.pop().remove()
+        lesson.use(None)
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +54,7 @@ def started(argv):
     if not argv or argv[0] != "daphne":
         pytest.fail(f"expected a list starting with 'daphne', got {argv!r}", pytrace=False)
     parsed(argv)
+    notebook_lesson()
     server = _spawn("daphne", [sys.executable, "-m", *argv], cwd=DEMO_PROJECT, env=django_env())
 
     def ready(server: Server) -> bool:
