@@ -56,12 +56,16 @@ print("ASGI:", response["status"], response["body"])
 #
 # To accept a WebSocket the server answers `101 Switching Protocols` with `Upgrade` and
 # `Connection` headers, then keeps the socket. PEP 3333 forbids a WSGI application to send these
-# "hop-by-hop" headers, and gives it no way to read or write the socket afterwards. The standard
-# library's WSGI server enforces the rule:
+# "hop-by-hop" headers, and gives it no way to read or write the socket afterwards. Here is a
+# WSGI app that tries anyway, and one request served to it by the standard library's WSGI
+# handler (`wsgiref`), its response captured in memory. It is a `%%lesson wsgi_upgrade` cell, a
+# module of its own, so that a second Python can run the very same code below.
 
 # %%
+# %%lesson wsgi_upgrade
 import io
 from wsgiref.handlers import SimpleHandler
+from wsgiref.util import setup_testing_defaults
 
 
 def wsgi_tries_to_upgrade(environ, start_response):
@@ -69,13 +73,44 @@ def wsgi_tries_to_upgrade(environ, start_response):
     return [b""]
 
 
-errors = io.StringIO()
-SimpleHandler(io.BytesIO(), io.BytesIO(), errors, environ).run(wsgi_tries_to_upgrade)
-print(errors.getvalue().strip().splitlines()[-1])
+def serve_one_request(app):
+    """Serve one GET with wsgiref; return the status line the client got and the last error line."""
+    environ, response, errors = {}, io.BytesIO(), io.StringIO()
+    setup_testing_defaults(environ)
+    SimpleHandler(io.BytesIO(), response, errors, environ).run(app)
+    error_lines = errors.getvalue().strip().splitlines() or ["(no error)"]
+    return response.getvalue().split(b"\r\n")[0].decode(), error_lines[-1]
 
 # %% [markdown]
-# The server refused the `Upgrade` header and answered 500 instead. Even if it had let it pass,
-# the application has already returned, so nobody would be left to read the client's frames.
+# `serve_one_request()` returns what the client would read first, the status line, and what the
+# server logged. Now run it:
+
+# %%
+status_line, error = serve_one_request(wsgi_tries_to_upgrade)
+print("client got:", status_line)
+print("server logged:", error)
+
+# %% [markdown]
+# The client got `500 Internal Server Error`, not `101`: `wsgiref` refused the `Upgrade` header.
+# But look at what refused it: an `AssertionError`. In `wsgiref/handlers.py` the check is an
+# `assert` inside `if __debug__:` in `start_response()`, and Python's `-O` option removes both.
+# The same code in a Python started with `-O`:
+
+# %%
+import subprocess
+import sys
+
+from channels_lab.servers import django_env
+
+code = "from wsgi_upgrade import *; print(*serve_one_request(wsgi_tries_to_upgrade), sep=' | ')"
+for flags in ([], ["-O"]):
+    run = subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, text=True, env=django_env())
+    print(f"python {' '.join(flags):<3} -> {run.stdout.strip()}")
+
+# %% [markdown]
+# Under `-O` the `101 Switching Protocols` went out. So the rule is PEP 3333's, and `wsgiref`
+# only checks it in debug mode; what really rules WSGI out is the second point: the application
+# has already returned, so nobody is left to read the client's frames.
 
 # %% [markdown]
 # ## One worker per open connection
@@ -86,6 +121,7 @@ print(errors.getvalue().strip().splitlines()[-1])
 # connections that each last 0.3 s are served four at a time:
 
 # %%
+# %%lesson wsgi_pool
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -106,9 +142,11 @@ class PoolWSGIServer(ThreadingMixIn, WSGIServer):
 # %% [markdown]
 # `PoolWSGIServer` is the standard library's WSGI server with one change: each request goes to a
 # pool of `workers` threads, as with gunicorn's threaded workers or mod_wsgi. A request keeps its
-# thread until the application returns; a request that finds every thread busy waits.
+# thread until the application returns; a request that finds every thread busy waits. (These
+# WSGI cells are the module `wsgi_pool`, so that the course's tests check the same code.)
 
 # %%
+# %%lesson wsgi_pool
 class HoldingApp:
     """A WSGI app whose every request holds its worker for ``seconds``, like a long-lived connection."""
 
@@ -133,6 +171,7 @@ class HoldingApp:
 # `seconds`, and it counts how many calls were running at once (`peak`).
 
 # %%
+# %%lesson wsgi_pool
 import contextlib
 import http.client
 from wsgiref.simple_server import WSGIRequestHandler
@@ -195,27 +234,33 @@ print("never more than 4 at once:", app.peak <= 4, "| the others had to wait:", 
 
 # %%
 # %%lesson
-OPEN = {"connections": 0}
+import json
+import threading
+
+OPEN = {"connections": 0, "threads": set()}
 
 
 async def counter(scope, receive, send):
-    """Keep every connection open; any text frame is answered with how many are open right now."""
+    """Keep every connection open; a text frame is answered with how many are open, on how many threads."""
     if scope["type"] != "websocket":
         raise ValueError(f"counter serves WebSockets only, not {scope['type']!r}")
     while True:
         event = await receive()
         if event["type"] == "websocket.connect":
             OPEN["connections"] += 1
+            OPEN["threads"].add(threading.get_ident())  # the thread running this connection
             await send({"type": "websocket.accept"})
         elif event["type"] == "websocket.receive":
-            await send({"type": "websocket.send", "text": str(OPEN["connections"])})
+            answer = {"open": OPEN["connections"], "threads": len(OPEN["threads"])}
+            await send({"type": "websocket.send", "text": json.dumps(answer)})
         elif event["type"] == "websocket.disconnect":
             OPEN["connections"] -= 1
             return
 
 # %% [markdown]
-# One coroutine per connection: it accepts, answers each frame with the count, and returns when
-# the client disconnects. Any other kind of connection is refused by raising (more on that below).
+# One coroutine per connection: it accepts, answers each frame with the count of open
+# connections and of the distinct threads that ran them, and returns when the client
+# disconnects. Any other kind of connection is refused by raising (more on that below).
 
 # %%
 import asyncio
@@ -226,17 +271,18 @@ with run_daphne("lesson:counter") as daphne_server:
     started = time.perf_counter()
     connections = await asyncio.gather(*(connect(daphne_server.ws_url("/")) for _ in range(200)))
     await connections[0].send("how many?")
-    open_now = int(await connections[0].recv())
+    answer = json.loads(await connections[0].recv())
     elapsed = time.perf_counter() - started
     await asyncio.gather(*(ws.close() for ws in connections))
 
 print(f"opened 200 WebSockets in {elapsed:.2f} s")
-print("open at once, served by one daphne process:", open_now)
-print("async served all 200 at once:", open_now == 200)
+print("open at once, served by one daphne process:", answer["open"], "| on threads:", answer["threads"])
+print("async served all 200 at once:", answer["open"] == 200)
 
 # %% [markdown]
-# One daphne process held all 200 connections open at the same time, on one thread. That is why
-# WebSockets need ASGI: the connection is a long conversation, not a request.
+# One daphne process held all 200 connections open at the same time, and every one of them ran
+# on the same single thread: the event loop's. That is why WebSockets need ASGI: the
+# connection is a long conversation, not a request.
 
 # %% [markdown]
 # ## The ASGI events of a WebSocket, as they arrive
@@ -314,13 +360,93 @@ with run_daphne("lesson:echo") as echo_server:
 # with a friendlier API on top.
 
 # %% [markdown]
+# ## Scope types: one app, any ASGI server
+#
+# `scope["type"]` says what the server is calling the app for. The ASGI specification defines
+# three: `"http"` (one request), `"websocket"` (one connection) and `"lifespan"`: not a
+# connection at all, but the server process itself, which sends `lifespan.startup` once before
+# it serves anything and `lifespan.shutdown` at the end, and waits for the app's
+# `lifespan.startup.complete`. daphne never sends a `lifespan` scope; uvicorn and hypercorn send
+# it first. The specification's rule for an app that gets a type it does not support: **raise an
+# exception**. Servers take an exception on `lifespan` to mean "no lifespan here" and go on.
+# That is why every app above starts with `if scope["type"] != "websocket": raise ...`. Here is
+# the same echo without that line:
+
+# %%
+# %%lesson
+async def echo_any_scope(scope, receive, send):
+    """The echo without the scope check: it treats every scope as a WebSocket."""
+    while True:
+        event = await receive()
+        if event["type"] == "websocket.connect":
+            await send({"type": "websocket.accept"})
+        elif event["type"] == "websocket.receive":
+            await send({"type": "websocket.send", "text": event.get("text")})
+        elif event["type"] == "websocket.disconnect":
+            return
+
+# %% [markdown]
+# On daphne it works, since only WebSocket scopes ever reach it. Now serve it with uvicorn, a
+# second ASGI server (`run_uvicorn()` starts it like `run_daphne()`; here we wait only for
+# uvicorn's first log lines, and give it one second more):
+
+# %%
+from channels_lab.uvicorn_server import run_uvicorn
+
+with run_uvicorn("lesson:echo_any_scope", ready="Waiting for application startup") as stuck:
+    await asyncio.sleep(1)
+    log = [line for line in stuck.output.splitlines() if "server process [" not in line]
+print(*log, sep="\n")
+print("uvicorn ever listened:", "Uvicorn running on" in stuck.output)
+
+# %% [markdown]
+# uvicorn called the app with a `lifespan` scope and waited for `lifespan.startup.complete`. The
+# app took `lifespan.startup` for an event it does not know, and went back to `receive()` for
+# the next one, forever; uvicorn never opened its port (and ignores `SIGTERM` while it waits,
+# so `run_uvicorn` had to kill it). The `echo` app from above raises instead:
+
+# %%
+with run_uvicorn("lesson:echo") as uvicorn_server:
+    async with connect(uvicorn_server.ws_url("/chat/")) as websocket:
+        await websocket.send("hello, uvicorn")
+        print("client got:", await websocket.recv())
+    lifespan = [line.split(":", 1)[1].strip() for line in uvicorn_server.output.splitlines() if "lifespan" in line]
+print("uvicorn said:", *lifespan)
+print("the same bare app served by daphne and by uvicorn:", websocket.close_code == 1000)
+
+# %% [markdown]
+# The `ValueError` on the `lifespan` scope told uvicorn "no lifespan here"; it went on to listen,
+# and served the very app daphne served above. Channels' `ProtocolTypeRouter` follows the same
+# rule: a type it has no route for raises `ValueError` (notebook 03), so a Channels project runs
+# on uvicorn too. Exercise ex03's app must check the scope type as well.
+
+# %% [markdown]
 # ## Pitfall: forgetting to accept
 #
 # An app that never sends `websocket.accept` leaves the client hanging in `CONNECTING`: daphne
-# holds the `101` back until the app decides. Within `--websocket_connect_timeout` seconds (20
-# by default; 1 here) daphne gives up on the handshake and drops the connection. An app that
-# does not want a connection should say so: `websocket.close` before accepting refuses it at
-# once. Two apps side by side: one never answers `websocket.connect`, one refuses it.
+# holds the `101` back until the app decides, for at most `--websocket_connect_timeout` seconds.
+# Where does that limit come from, and what does it do?
+
+# %%
+import inspect
+
+import txaio._common
+from daphne.cli import CommandLineInterface
+from daphne.server import Server
+
+print("default on the daphne command line:", CommandLineInterface().parser.get_default("websocket_connect_timeout"))
+print("default of the Server() class:     ", inspect.signature(Server).parameters["websocket_connect_timeout"].default)
+print(*[line.strip() for line in inspect.getsource(CommandLineInterface.run).splitlines() if "connect_timeout" in line], sep="\n")
+print(*[line.strip() for line in inspect.getsource(txaio._common._BatchedTimer.call_later).splitlines() if "int(" in line][:1])
+
+# %% [markdown]
+# The `daphne` command (what `run_daphne` starts) defaults to 5 seconds; 20 is only the default
+# of the `Server` class when you build one in Python. The command passes the same value twice:
+# to daphne's own check, and as autobahn's *opening-handshake timeout*, which drops the TCP
+# connection. autobahn schedules that drop on a txaio batched timer, whose `int(now + delay)`
+# rounds the deadline down to a whole second: with a limit of N seconds the drop comes after
+# between N − 1 and N seconds. An app that does not want a connection should say so:
+# `websocket.close` before accepting refuses it at once. Two apps side by side: one never answers `websocket.connect`, one refuses it.
 
 # %%
 # %%lesson
@@ -359,7 +485,7 @@ async def gate(scope, receive, send):
 # %%
 from websockets.exceptions import InvalidHandshake, InvalidStatus
 
-with run_daphne("lesson:gate", args=("--websocket_connect_timeout", "1")) as gate_server:
+with run_daphne("lesson:gate", args=("--websocket_connect_timeout", "2")) as gate_server:
     for path in ("/refuse/", "/silent/"):
         started = time.perf_counter()
         try:
@@ -369,12 +495,15 @@ with run_daphne("lesson:gate", args=("--websocket_connect_timeout", "1")) as gat
             outcome = f"refused with HTTP {error.response.status_code}"
         except InvalidHandshake:
             outcome = "no 101: the connection was dropped"
-        print(f"{path:<9} -> {outcome} (after {time.perf_counter() - started:.1f} s)")
+        waited = time.perf_counter() - started
+        print(f"{path:<9} -> {outcome} (after {waited:.1f} s)")
+print("the silent one waited between 1 and 2 seconds, as the limit of 2 says:", 0.9 <= waited <= 2.3)
 
 # %% [markdown]
-# The refusing app got a clean HTTP 403 straight away. The silent one kept its client waiting,
-# then the connection died without a `101`: in a browser, `onerror` and `onclose` fire without
-# `onopen`, and the user has waited for nothing.
+# The refusing app got a clean HTTP 403 straight away. The silent one kept its client waiting
+# more than a second, then autobahn dropped the connection without a `101`: in a browser,
+# `onerror` and `onclose` fire without `onopen`, and the user has waited for nothing. With the
+# command line's default of 5, that wait is 4 to 5 seconds.
 
 # %% [markdown]
 # ## Where Django fits: `get_asgi_application()` and `ASGI_APPLICATION`
@@ -397,13 +526,22 @@ except ValueError as error:
 # %% [markdown]
 # Django's own handler cannot serve WebSockets. That is Channels' job: a `ProtocolTypeRouter`
 # sends `http` scopes to Django and `websocket` scopes to consumers. The demo's `asgi.py` builds
-# exactly that, and `ASGI_APPLICATION` names it.
+# exactly that:
+
+# %%
+import demo_project.asgi
+
+print(inspect.getsource(demo_project.asgi).split('"""\n', 1)[1].strip())
+
+# %% [markdown]
+# `get_asgi_application()` first, then the imports of the routes, then one `ProtocolTypeRouter`:
+# `http` to Django's handler, `websocket` to the chat routes (behind an origin check and the
+# session and auth middleware of notebook 09), `channel` to a background worker (notebook 03).
+# `ASGI_APPLICATION` in the settings names this object:
 
 # %%
 from channels.routing import get_default_application
 from django.conf import settings
-
-import demo_project.asgi
 
 print("ASGI_APPLICATION =", settings.ASGI_APPLICATION)
 print("same object daphne serves:", get_default_application() is demo_project.asgi.application)
@@ -431,9 +569,19 @@ print("runserver comes from:", get_commands()["runserver"])
 
 # %% [markdown]
 # **Out of date in the origin article:** it points `ASGI_APPLICATION` at a `routing.py` whose
-# router has only a `websocket` key. Channels 2 added Django's HTTP handling for you; since
-# Channels 3 you route `http` to `get_asgi_application()` yourself, in `asgi.py` (notebook 03
-# shows the error you get otherwise). The order inside `asgi.py` matters too:
+# router has only a `websocket` key. Channels 2 added Django's HTTP handling to such a router
+# for you; Channels 3 deprecated that, and Channels 4 removed it. Today's `ProtocolTypeRouter`
+# only looks a type up in its mapping:
+
+# %%
+from channels.routing import ProtocolTypeRouter
+
+print(inspect.getsource(ProtocolTypeRouter.__call__))
+
+# %% [markdown]
+# No `http` key, no HTTP: any other type, `lifespan` included, raises `ValueError` (notebook 03
+# shows it). So you route `http` to `get_asgi_application()` yourself, in `asgi.py`. The order
+# inside `asgi.py` matters too:
 # `get_asgi_application()` sets Django up, and until then nothing may import models. Two fresh
 # interpreters show it:
 
