@@ -513,8 +513,8 @@ await two_tabs_one_logout()
 
 # %% [markdown]
 # This time the first tab's socket was closed with 4401 as soon as she logged out in the
-# second. The group exists in the channel layer, so this works across processes with Redis
-# too. A logout over HTTP (Django's `LogoutView`) should send the same group event, for
+# second: the logout reached her other sockets through the channel layer, as group messages
+# did in notebook 07. A logout over HTTP (Django's `LogoutView`) should send the same group event, for
 # example from a receiver of Django's `user_logged_out` signal.
 
 # %% [markdown]
@@ -587,9 +587,9 @@ await hijack_table()
 #   went along and the unguarded route answered `alice`. `AllowedHostsOriginValidator` let it
 #   through as well: it compares host names only (`channels/security/websocket.py`, a pattern
 #   without a scheme goes to `is_same_domain`), and `127.0.0.1` is an allowed host.
-#   Only `OriginValidator` with the full origins refused it. Any other service on the same
-#   host or the same registrable domain (another port, `blog.example.com` beside
-#   `chat.example.com`) counts as the same site.
+#   Only `OriginValidator` with the full origins refused it. By the same definition of a
+#   site (scheme plus registrable domain), a page on `blog.example.com` is same-site with
+#   `chat.example.com`: anything else running on your host or your domain can do this.
 #
 # ### A `SameSite=None` cookie
 #
