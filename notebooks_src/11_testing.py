@@ -19,12 +19,14 @@
 # before the exercises.
 
 # %%
+import os
 import tempfile
 from pathlib import Path
 
 from channels_lab import check, run_daphne, setup_django
 
-workdir = Path(tempfile.mkdtemp(prefix="nb11-"))
+workdir = Path(tempfile.gettempdir()) / f"nb11-{os.getpid()}"  # one per kernel: Django reads its path once
+workdir.mkdir(exist_ok=True)
 setup_django(DEMO_DATABASE=str(workdir / "db.sqlite3"))
 
 from channels.testing import WebsocketCommunicator
@@ -493,7 +495,6 @@ async def test_lobby_greets(lobby):
 # these tests need, which makes the start faster.
 
 # %%
-import os
 import re
 import subprocess
 import sys
