@@ -120,7 +120,7 @@ print("runserver comes from:", get_commands()["runserver"])
 print("ASGI_APPLICATION:", settings.ASGI_APPLICATION)
 
 # %% [markdown]
-# Three apps bring a `runserver` command: Django itself (`django.core`), `staticfiles` and
+# Three places define a `runserver` command: Django's core (`django.core`), `staticfiles` and
 # `daphne`. `get_commands()` collects them walking `INSTALLED_APPS` backwards and lets each
 # app overwrite the names found so far (`django/core/management/__init__.py`, lines 76–78), so
 # the command of the app listed *earliest* wins. daphne therefore need not be first, only
@@ -190,6 +190,10 @@ from demo_project.settings import *  # noqa: F403  (the demo project's settings,
 
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "daphne"]  # noqa: F405
 ASGI_APPLICATION = "lesson.application"
+
+# %% [markdown]
+# Like the module before, it changes only `INSTALLED_APPS` (here: the demo's list without
+# daphne) and names the lesson's application. The same command, the same echo:
 
 # %%
 with run_runserver("settings_without_daphne") as server:
