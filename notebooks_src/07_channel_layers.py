@@ -275,7 +275,7 @@ print("what the reader finds:", queued)
 from websockets.asyncio.client import connect
 
 
-async def heard(client, timeout=1):
+async def heard(client, timeout=5):
     """The next chat message on a websockets client, or say that none came."""
     try:
         return json.loads(await asyncio.wait_for(client.recv(), timeout))["message"]
@@ -382,8 +382,10 @@ with run_redis() as redis:
     peek = Redis.from_url(redis.url)
     async with redis_layer(redis) as waiter:
         waiting = asyncio.ensure_future(waiter.receive(await waiter.new_channel()))
-        await asyncio.sleep(0.2)
-        print("commands Redis is running:", sorted(c["cmd"] for c in await peek.client_list()))
+        async with asyncio.timeout(5):  # until the receive has sent its command
+            while "bzpopmin" not in (running := sorted(c["cmd"] for c in await peek.client_list())):
+                await asyncio.sleep(0.01)
+        print("commands Redis is running:", running)
         waiting.cancel()
         await asyncio.gather(waiting, return_exceptions=True)
     await peek.aclose()
@@ -476,7 +478,7 @@ async def two_receivers(redis, backend, peek):
             while sum(c["cmd"] in ("bzpopmin", "subscribe") for c in await peek.client_list()) < 2:
                 await asyncio.sleep(0.01)
         await client.send("jobs", {"type": "job", "n": 1})
-        done, pending = await asyncio.wait(waiting, timeout=0.5)
+        done, pending = await asyncio.wait(waiting, timeout=0.8)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
@@ -508,10 +510,10 @@ async def send_50_then_read(layer_):
             await layer_.send(mine, {"type": "tick", "n": n})
             kept += 1
     with contextlib.suppress(TimeoutError):
-        while read_back < 50:
-            await asyncio.wait_for(layer_.receive(mine), 0.3)
+        while read_back < kept:
+            await asyncio.wait_for(layer_.receive(mine), 5)
             read_back += 1
-    return f"{kept} of 50 accepted, {read_back} read back"
+    return f"{kept} of 50 accepted, {read_back} of them read back"
 
 
 with run_redis() as redis:
@@ -533,9 +535,9 @@ with run_redis() as redis:
         async with redis_layer(redis, backend) as each:
             await each.send("later", {"type": "job"})
             try:
-                late = await asyncio.wait_for(each.receive("later"), 0.3)
+                late = await asyncio.wait_for(each.receive("later"), 0.5)
             except TimeoutError:
-                late = "nothing within 0.3 s"
+                late = "nothing within 0.5 s"
             print(f"{backend.__name__:24} a job sent before anyone received 'later': {late}")
 
 # %% [markdown]
@@ -589,7 +591,7 @@ async def leave_unread_and_join(layer_):
 
 async def next_text(layer_, channel):
     try:
-        return (await asyncio.wait_for(layer_.receive(channel), 0.1))["text"]
+        return (await asyncio.wait_for(layer_.receive(channel), 0.4))["text"]
     except TimeoutError:
         return "nothing"
 
@@ -615,8 +617,9 @@ with run_redis() as redis:
         started = time.monotonic()
         await asyncio.sleep(2.1)
         print(f"waited {time.monotonic() - started:.1f} s")
-        for name, each in layers.items():
-            print(f"{name:9}", await after_expiry(each, *prepared[name]))
+        found = await asyncio.gather(*(after_expiry(each, *prepared[name]) for name, each in layers.items()))
+        for name, line in zip(layers, found):
+            print(f"{name:9}", line)
 
 # %% [markdown]
 # On the in-memory and the core Redis layer the unread message was gone and the old membership
