@@ -23,6 +23,7 @@
 import asyncio
 import contextlib
 import inspect
+import time
 
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -256,25 +257,8 @@ for name, client in clients.items():
 # %% [markdown]
 # Overriding `websocket_connect` skipped the group join, so that consumer is connected but
 # deaf. Override the *small* methods (`connect`, `receive`, `disconnect`); the
-# `websocket_*` ones are plumbing.
-#
-# The article's routing is outdated too: it imports `url` from `django.conf.urls` and routes
-# to the consumer class itself.
-
-# %%
-import django.conf.urls
-
-print("django.conf.urls.url exists:", hasattr(django.conf.urls, "url"))
-old_style = URLRouter([path("ws/old/", OverridesConnect)])  # no .as_asgi()
-try:
-    await WebsocketCommunicator(old_style, "/ws/old/").connect()
-except TypeError as error:
-    print("TypeError:", error)
-
-# %% [markdown]
-# `url()` was removed in Django 4.0 (use `path()` or `re_path()`), and since Channels 3 a
-# route needs an ASGI application: `Consumer.as_asgi()`, which makes a new consumer instance
-# per connection. The bare class fails only when the first client connects.
+# `websocket_*` ones are plumbing. (The article's routing is outdated too: notebook 03 shows
+# what changed.)
 
 # %% [markdown]
 # ## Who ends the consumer: `StopConsumer`
@@ -305,10 +289,9 @@ for cls in (TracedConsumer, ForgetsStopConsumer):
 # %% [markdown]
 # `TracedConsumer` ended as soon as the client was gone; `ForgetsStopConsumer` was still
 # running half a second later, and the communicator had to cancel it. daphne does the same
-# after `--application-close-timeout` (10 s by default; `application_checker` in
-# `daphne/server.py`) and logs *"took too long to shut down and was killed"*. The fix is the
-# base class: override `disconnect()`, which runs *before* the `StopConsumer` the base raises
-# for you.
+# after `--application-close-timeout` (10 s by default), as shown over daphne below. The fix is
+# the base class: override `disconnect()`, which runs *before* the `StopConsumer` the base
+# raises for you.
 #
 # The instance is gone now, cancelled. Its group membership is not:
 
@@ -317,7 +300,10 @@ members = layer.groups.get("news", {})
 print("members of 'news' after every client left:", len(members))
 await layer.group_send("news", {"type": "news.flash", "text": "anyone there?"})
 print("messages queued for the cancelled instance:", sum(layer.channels[name].qsize() for name in members))
-print("group_expiry:", layer.group_expiry // 3600, "hours")
+from channels_redis.core import RedisChannelLayer
+
+redis_default = inspect.signature(RedisChannelLayer.__init__).parameters["group_expiry"].default
+print("group_expiry:", layer.group_expiry // 3600, "hours here; channels-redis's default:", redis_default // 3600, "hours")
 print(inspect.getsource(layer._clean_expired).split("# Group Expiration")[1])
 await layer.flush()  # forget the leaked membership, so that re-running this notebook starts clean
 
@@ -405,16 +391,18 @@ application = URLRouter([
     path("ws/subprotocols/", SubprotocolConsumer.as_asgi()),
     path("ws/kind/", KindConsumer.as_asgi()),
     path("ws/last-word/", LastWordConsumer.as_asgi()),
+    path("ws/forgets-stop/", ForgetsStopConsumer.as_asgi()),
     path("ws/shout/", ShoutConsumer.as_asgi()),
 ])
 
 # %% [markdown]
 # `application` is what daphne will import from the module `lesson`. One daphne serves it
-# for the rest of the notebook; a cell before the exercises stops it.
+# for the rest of the notebook; a cell before the exercises stops it. It gets
+# `--application-close-timeout 1` (instead of 10 s), used by `ForgetsStopConsumer` below.
 
 # %%
 servers = contextlib.ExitStack()
-server = servers.enter_context(run_daphne("lesson:application"))
+server = servers.enter_context(run_daphne("lesson:application", args=("--application-close-timeout", "1")))
 
 
 async def shout(text):
@@ -499,6 +487,28 @@ async with connect(server.ws_url("/ws/subprotocols/"), subprotocols=["chat.v1", 
 # allows them and other servers honour them; with daphne, put such data in the first message.
 
 # %% [markdown]
+# ### An instance that never ends
+#
+# `ForgetsStopConsumer` over daphne: a client connects and leaves, and this cell watches
+# daphne's log.
+
+# %%
+async with connect(server.ws_url("/ws/forgets-stop/")):
+    pass
+left = time.perf_counter()
+while "took too long to shut down" not in server.output and time.perf_counter() - left < 5:
+    await asyncio.sleep(0.05)
+warning = next(line for line in server.output.splitlines() if "took too long to shut down" in line)
+print(f"{time.perf_counter() - left:.1f} s after the client left, daphne logged:")
+print(warning.split("WARNING")[1].split("<")[0].strip(), "<Task …> for connection <…>", warning.split(">")[-1].strip())
+
+# %% [markdown]
+# daphne's `application_checker` (every second, `daphne/server.py`) found the instance still
+# running more than `--application-close-timeout` after its client left, logged the warning,
+# and cancelled it. With the default, that is 10 s of an instance serving nobody; with groups,
+# its membership stays after that, as shown above.
+
+# %% [markdown]
 # ### Frames over TCP, and the last word
 
 # %%
@@ -520,7 +530,7 @@ async with connect(server.ws_url("/ws/last-word/")) as websocket:
 
 # %%
 servers.close()
-print("daphne still running?", server.process.poll() is None)
+print("daphne stopped:", server.process.poll() is not None)
 
 # %% [markdown]
 # Nothing is left running; the exercises below run their own tests.

@@ -19,12 +19,12 @@ from channels_lab import lesson, run_daphne
 
 
 @contextlib.contextmanager
-def notebook(number, *, serve=False, env=None):
+def notebook(number, *, serve=False, env=None, args=()):
     """The module ``lesson`` of notebook ``number``, built from its source; with ``serve``, also a daphne serving it."""
     with lesson.from_notebook(number) as lessons:
         try:
             if serve:
-                with run_daphne("lesson:application", env=env) as server:
+                with run_daphne("lesson:application", env=env, args=args) as server:
                     yield lessons.modules["lesson"].module, server
             else:
                 yield lessons.modules["lesson"].module, None
@@ -34,8 +34,8 @@ def notebook(number, *, serve=False, env=None):
 
 @pytest.fixture(scope="module")
 def nb04():
-    """Notebook 04's module ``lesson`` and a daphne serving its ``application``."""
-    with notebook("04", serve=True) as served:
+    """Notebook 04's module ``lesson`` and a daphne serving its ``application``, as the notebook starts it."""
+    with notebook("04", serve=True, args=("--application-close-timeout", "1")) as served:
         yield served
 
 
@@ -118,6 +118,17 @@ async def test_04_without_stop_consumer_the_instance_and_its_membership_outlive_
     await client.wait(0)
     assert len(layer.groups["news"]) == 1  # no group_discard: the membership stays until group_expiry
     assert layer.group_expiry == 86400
+
+
+async def test_04_daphne_kills_an_instance_that_outlives_its_connection(nb04):
+    server = nb04[1]
+    async with connect(server.ws_url("/ws/forgets-stop/")):
+        pass
+    for _ in range(100):  # --application-close-timeout 1, and the checker runs every second
+        if "took too long to shut down and was killed" in server.output:
+            break
+        await asyncio.sleep(0.05)
+    assert "took too long to shut down and was killed" in server.output
 
 
 async def test_04_an_edited_and_rerun_cell_is_served_by_the_running_daphne():
