@@ -104,9 +104,10 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
 
 
 # %% [markdown]
-# Notice the two awaited calls after `authenticate`: `login()` changes the scope and the
-# session in memory; only `asave()` writes anything to the database. `RefuseEarlyConsumer`
-# refuses in the other way, before `accept()`:
+# Notice the two awaited calls after `authenticate`: `login()` puts the user in the scope and
+# her id in the session, and may give the session a new key (shown below); only `asave()`
+# writes the session's new contents to the database. `RefuseEarlyConsumer` refuses in the
+# other way, before `accept()`:
 
 # %%
 # %%lesson
@@ -273,8 +274,8 @@ async with connect(account, origin=server.origin, additional_headers=saved_key) 
 
 # %% [markdown]
 # `login()` put three entries in the session: the user's id, the backend that authenticated
-# her, and a hash of her password, so changing the password ends the session. `asave()`
-# wrote them to the database as one row under the session's key. Nothing else saves it: the
+# her, and a hash derived from her password (`get_session_auth_hash()`). `asave()` wrote them
+# to the database, in the session's row under its new key. Nothing else saves them: the
 # session middleware saves a changed session only when an HTTP response starts
 # (`save_message_types` in `channels/sessions.py`), which a WebSocket never sends.
 #
