@@ -230,13 +230,20 @@ print("never more than 4 at once:", app.peak <= 4, "| the others had to wait:", 
 # An ASGI server runs every connection as a coroutine on one event loop: an idle connection costs
 # a little memory, not a worker. Here is a bare ASGI application (no Django, no Channels) that
 # keeps every connection open and answers "how many are open now?". It is a `%%lesson` cell, so
-# daphne can serve it as `lesson:counter`.
+# daphne can serve it as `lesson:counter`. First the module's imports, in a cell of their own
+# (a `%%lesson` cell is known by the names it defines, imports included, so two cells that
+# import the same name would count as one):
 
 # %%
 # %%lesson
 import json
 import threading
 
+# %% [markdown]
+# `json` for the messages, `threading` to see which thread runs each connection.
+
+# %%
+# %%lesson
 OPEN = {"connections": 0, "threads": set()}
 
 
@@ -305,9 +312,6 @@ print("async served all 200 at once:", answer["open"] == 200)
 
 # %%
 # %%lesson
-import json
-
-
 def log(direction, message):
     """Print one ASGI message on one line, keys sorted."""
     print(f"ASGI {direction} {json.dumps(message, sort_keys=True, default=repr)}", flush=True)
