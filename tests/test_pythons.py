@@ -35,3 +35,37 @@ def test_a_subprocess_traceback_is_plain_even_under_ipykernels_force_color():
     run = subprocess.run([sys.executable, "-c", "raise LookupError('plain')"], capture_output=True, text=True, env=env)
     assert run.stderr.splitlines()[-1] == "LookupError: plain"
     assert "\x1b" not in run.stderr
+
+
+# The wheel check (make wheels, run by .ci/run) needs PyPI; these parts of it need nothing.
+
+def test_wheel_check_covers_the_promised_pythons_and_every_exception_is_documented():
+    import tomllib
+
+    from channels_lab import wheels
+
+    floor = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert floor == f">={wheels.PYTHONS[0]}"
+    assert set(wheels.PLATFORMS) == {"linux-x86_64", "macos-arm64"}
+    readme = (REPO_ROOT / "README.md").read_text()
+    for name, _platform in wheels.BUILDS_FROM_SOURCE:
+        assert name in wheels.pins(), f"{name} is listed as building from source but is not pinned"
+        assert name in readme, f"the README must say what building {name} needs"
+
+
+def test_wheel_check_reads_the_pin_pip_has_no_wheel_for():
+    from channels_lab.wheels import _NO_WHEEL
+
+    stderr = "ERROR: No matching distribution found for autobahn==26.10.2\n"
+    assert _NO_WHEEL.search(stderr).group(1) == "autobahn"
+
+
+def test_wheel_check_off_line_skips_on_a_laptop_and_fails_in_ci(monkeypatch, capsys):
+    from channels_lab import wheels
+
+    monkeypatch.setattr(wheels, "pypi_reachable", lambda: "PyPI is not reachable (test)")
+    monkeypatch.setenv("CI", "")
+    assert wheels.main([]) == 0
+    monkeypatch.setenv("CI", "true")
+    assert wheels.main([]) == 1
+    assert "CI must reach PyPI" in capsys.readouterr().out
