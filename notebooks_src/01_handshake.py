@@ -21,6 +21,7 @@
 import base64
 import contextlib
 import hashlib
+import inspect
 import socket
 import struct
 
@@ -103,9 +104,10 @@ print("daphne serves lesson:application on", server.url)
 # %% [markdown]
 # ## The upgrade request, typed by hand
 #
-# The client sends a `GET` with four headers that matter: `Upgrade: websocket`,
-# `Connection: Upgrade`, `Sec-WebSocket-Version: 13` and `Sec-WebSocket-Key`, 16 random bytes
-# in base64. We use the sample key printed in RFC 6455 so that the answer is predictable.
+# The client sends a `GET` with five headers that matter: `Host` (required of every HTTP/1.1
+# request, and RFC 6455 §4.1 lists it first), `Upgrade: websocket`, `Connection: Upgrade`,
+# `Sec-WebSocket-Version: 13` and `Sec-WebSocket-Key`, 16 random bytes in base64. We use the
+# sample key printed in RFC 6455 so that the answer is predictable.
 
 # %%
 def read_until_blank_line(sock):
@@ -137,6 +139,17 @@ print(response)
 # %% [markdown]
 # daphne answered `101 Switching Protocols`: from now on this TCP connection carries WebSocket
 # frames, not HTTP. The one header that proves the server understood is `Sec-WebSocket-Accept`.
+# The same request without its `Host` line:
+
+# %%
+without_host = "".join(line + "\r\n" for line in request.split("\r\n") if line and not line.startswith("Host:")) + "\r\n"
+with socket.create_connection(("127.0.0.1", server.port), timeout=5) as no_host:
+    no_host.sendall(without_host.encode("ascii"))
+    print(read_until_blank_line(no_host).decode("ascii").strip())
+
+# %% [markdown]
+# autobahn, the WebSocket library inside daphne, refuses the handshake with `400` before the
+# application hears of it: `Host` is one of the headers that matter.
 
 # %% [markdown]
 # ## Where `Sec-WebSocket-Accept` comes from
@@ -162,14 +175,16 @@ print("match:", expected == answered)
 # %% [markdown]
 # ## A frame by hand
 #
-# Every frame starts with two bytes:
+# Every frame starts with two bytes. RFC 6455 §5.2 draws them as bits 0–15 numbered from the
+# left, so bit 0 is the most significant bit of byte 0 (mask `0x80`):
 #
-# | bits | meaning |
-# |---|---|
-# | byte 0, bit 7 | **FIN**: this is the last frame of the message |
-# | byte 0, bits 0–3 | **opcode**: `0x1` text, `0x2` binary, `0x8` close, `0x9` ping, `0xA` pong |
-# | byte 1, bit 7 | **MASK**: a 4-byte masking key follows the length |
-# | byte 1, bits 0–6 | **payload length**: 0–125, or 126 / 127 meaning "read 2 / 8 more bytes" |
+# | RFC bits | byte, mask | meaning |
+# |---|---|---|
+# | 0 | byte 0, `0x80` | **FIN**: this is the last frame of the message |
+# | 1, 2, 3 | byte 0, `0x40` `0x20` `0x10` | **RSV1–3**: 0 unless an extension gives them a meaning (permessage-deflate sets RSV1 on a compressed message) |
+# | 4–7 | byte 0, `0x0F` | **opcode**: `0x1` text, `0x2` binary, `0x8` close, `0x9` ping, `0xA` pong |
+# | 8 | byte 1, `0x80` | **MASK**: a 4-byte masking key follows the length |
+# | 9–15 | byte 1, `0x7F` | **payload length**: 0–125, or 126 / 127 meaning "read 2 / 8 more bytes" |
 #
 # A client must mask every frame it sends: each payload byte is XOR-ed with the key, byte `i`
 # with `key[i % 4]`. We pick a fixed key so the bytes printed here stay the same on every run;
@@ -190,7 +205,24 @@ sock.sendall(frame)
 
 # %% [markdown]
 # `81` is FIN plus opcode 1 (text), `85` is the mask bit plus length 5, then the key
-# `01 02 03 04` and five scrambled bytes. Now the echo comes back.
+# `01 02 03 04` and five scrambled bytes. Byte 0 taken apart bit by bit, next to `C1`, the first
+# byte of a compressed text frame:
+
+# %%
+def first_byte(byte):
+    """Byte 0 of a frame: RFC 6455 bits 0-3 (FIN, RSV1-3) and the opcode (bits 4-7)."""
+    flags = {name: bool(byte & mask) for name, mask in
+             [("FIN", 0x80), ("RSV1", 0x40), ("RSV2", 0x20), ("RSV3", 0x10)]}
+    return {**flags, "opcode": byte & 0x0F}
+
+
+for byte in (0x81, 0xC1):
+    print(f"{byte:02x} = {byte:08b} ->", first_byte(byte))
+
+# %% [markdown]
+# Read left to right, `1000 0001` is FIN, three zero RSV bits and opcode 1; `1100 0001` has RSV1
+# set as well. Note that `byte & 0x80` is the number 128, not `True`: `bool()` makes it a flag.
+# Now the echo of our frame comes back.
 
 # %%
 def recv_exactly(sock, n):
@@ -208,6 +240,7 @@ def read_frame(sock):
     head = recv_exactly(sock, 2)
     fin, opcode, masked, length = head[0] >> 7, head[0] & 0x0F, head[1] >> 7, head[1] & 0x7F
     assert not masked, "servers never mask"
+    assert head[0] & 0x70 == 0, "RSV1-3 set, but we negotiated no extension"
     extra = {126: 2, 127: 8}.get(length, 0)
     if extra:
         more = recv_exactly(sock, extra)
@@ -220,7 +253,20 @@ print("header:", head.hex(" "), "| fin:", fin, "| opcode:", opcode, "| payload:"
 
 # %% [markdown]
 # The reply is `81 05` followed by the plain text: FIN, text, length 5, and **no mask bit**.
-# Servers never mask; only clients do.
+# Servers never mask; only clients do. `read_frame` also checks the RSV bits are 0.
+#
+# Does the echo send back *every* frame? Send an empty text frame, then one holding `x`:
+
+# %%
+sock.sendall(masked_text_frame("", b"\x01\x02\x03\x04"))
+sock.sendall(masked_text_frame("x", b"\x01\x02\x03\x04"))
+head, fin, opcode, payload = read_frame(sock)
+print("first reply:", head.hex(" "), payload)
+
+# %% [markdown]
+# The first reply is the echo of `x`: the empty frame got none. The consumer did call
+# `send(text_data="")`, but daphne puts a `websocket.send` on the wire only if its `text` (or
+# `bytes`) is truthy, and `""` is not (notebook 00 shows the consumer's side).
 
 # %% [markdown]
 # ## Why clients mask
@@ -271,8 +317,9 @@ for size in (5, 200, 70_000):
 # %% [markdown]
 # ## Closing: a close frame carries a code
 #
-# A close frame (opcode `0x8`) carries a two-byte status code and an optional reason. The side
-# that receives it answers with its own close frame, and the server then closes TCP.
+# A close frame (opcode `0x8`) may carry a two-byte status code and, after it, a reason; the
+# body is optional (RFC 6455 §5.5.1), and a close without one means "no status code". The side
+# that receives a close answers with its own close frame, and the server then closes TCP.
 
 # %%
 sock.sendall(masked_frame_any_length(struct.pack("!H", 1000), b"\x01\x02\x03\x04", opcode=0x8))
@@ -283,7 +330,22 @@ sock.close()
 
 # %% [markdown]
 # We sent close 1000 ("normal closure"); daphne answered with its own close frame, code 1000,
-# and then ended the TCP stream (`recv` returned nothing).
+# and then ended the TCP stream (`recv` returned nothing). A close frame with no body at all is
+# just as valid:
+
+# %%
+sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+sock.sendall(request.encode("ascii"))
+read_until_blank_line(sock)
+sock.sendall(masked_frame_any_length(b"", b"\x01\x02\x03\x04", opcode=0x8))
+head, fin, opcode, payload = read_frame(sock)
+print("we sent:", masked_frame_any_length(b"", b"\x01\x02\x03\x04", opcode=0x8)[:2].hex(" "),
+      "| reply opcode:", opcode, "| close code:", struct.unpack("!H", payload)[0])
+sock.close()
+
+# %% [markdown]
+# `88 80`: close, masked, length 0. daphne accepted it and answered with a close frame of its own
+# carrying 1000.
 
 # %% [markdown]
 # ## Pitfall: an unmasked client frame
@@ -312,7 +374,38 @@ print("TCP connection dropped without an answer:", got == b"")
 # %% [markdown]
 # daphne did not echo, and did not even send a close frame: it dropped the TCP connection.
 # A client that sees TCP end without a close frame reports **1006** (abnormal closure); that
-# code is never sent on the wire, it only describes what happened.
+# code is never sent on the wire, it only describes what happened. A frame with RSV1 set, on a
+# connection that negotiated no extension, is a protocol error too:
+
+# %%
+sock = open_raw_websocket("/ws/echo/")
+sock.sendall(bytes([0xC1]) + masked_text_frame("hello", b"\x01\x02\x03\x04")[1:])  # RSV1 + FIN + text
+try:
+    got = sock.recv(100)
+except ConnectionResetError:
+    got = b""
+sock.close()
+print("TCP connection dropped without an answer:", got == b"")
+
+# %% [markdown]
+# Dropped again, with no close frame. RFC 6455 §7.1.7 lets a side "fail the WebSocket
+# connection" either way, with a close frame (1002, protocol error) or without; which one is
+# autobahn's option `failByDrop`:
+
+# %%
+from autobahn.websocket.protocol import WebSocketServerFactory
+from daphne.server import Server
+
+autobahn_default = [line.strip() for line in inspect.getsource(WebSocketServerFactory.resetProtocolOptions).splitlines()
+                    if "failByDrop" in line]
+daphne_options = inspect.getsource(Server.run).split("setProtocolOptions(", 1)[1].split(")", 1)[0]
+print("autobahn's server default:", *autobahn_default)
+print("daphne's setProtocolOptions sets failByDrop:", "failByDrop" in daphne_options)
+
+# %% [markdown]
+# autobahn's server factory defaults to `failByDrop = True` and daphne leaves it alone, so every
+# protocol error (unmasked frame, stray RSV bit, invalid UTF-8, an over-size message) ends in a
+# dropped TCP connection, and the client reports 1006.
 
 # %% [markdown]
 # ## The same exchange with the `websockets` library
@@ -347,13 +440,17 @@ print("after the close handshake:", websocket.state.name, "| close code:", webso
 # | 1000 | normal closure | either side, when done (seen above) |
 # | 1001 | going away | a browser leaving the page; some servers when they shut down (not daphne: last cell) |
 # | 1006 | abnormal closure: TCP ended with no close frame | never on the wire; reported locally (seen above) |
-# | 1008 | policy violation | a server refusing what a client sent |
-# | 1009 | message too big | the side whose size limit was exceeded |
+# | 1007 | invalid data (a text frame that is not UTF-8) | a client library; daphne drops TCP instead, so its client sees 1006 (notebook 05) |
+# | 1008 | policy violation | a server refusing what a client sent (not daphne: see the pitfall below) |
+# | 1009 | message too big | a client library whose limit was exceeded (ours, below); daphne drops TCP instead, so its client sees 1006 (below) |
 # | 1011 | internal error | a server whose application crashed |
 # | 4000–4999 | yours: private use by applications | your consumer, `self.close(code=4001)` |
 #
-# The next cell asks `/ws/close/` to close with a few codes, and makes a client whose limit is
-# 100 bytes receive more.
+# The next cell asks `/ws/close/` to close with a few codes, makes a client whose limit is
+# 100 bytes receive more, and sends daphne one byte more than its limit of 1 MiB. When the
+# `websockets` client sees a connection end it raises `ConnectionClosed`, which holds the close
+# frame it received (`rcvd`) and the one it sent (`sent`), each `None` if there was none, and
+# `rcvd_then_sent`, True when the other side's close came first.
 
 # %%
 from websockets.exceptions import ConnectionClosed
@@ -361,28 +458,33 @@ from websockets.exceptions import ConnectionClosed
 
 async def how_it_closes(path, message, **options):
     async with connect(server.ws_url(path), **options) as websocket:
-        await websocket.send(message)
         try:
+            await websocket.send(message)
             await websocket.recv()
         except ConnectionClosed as closed:
+            if closed.rcvd is None and closed.sent is None:
+                return f"{websocket.close_code}, no close frame either way: TCP was dropped"
             first, who = (closed.rcvd, "server") if closed.rcvd_then_sent else (closed.sent, "client")
             return f"{first.code}, sent first by the {who}"
 
 
-print("close 4001             ->", await how_it_closes("/ws/close/", "close 4001"))
-print("crash                  ->", await how_it_closes("/ws/close/", "crash"))
+print("close 4001              ->", await how_it_closes("/ws/close/", "close 4001"))
+print("crash                   ->", await how_it_closes("/ws/close/", "crash"))
 print("200 bytes, max_size=100 ->", await how_it_closes("/ws/echo/", "x" * 200, max_size=100))
+print("1 MiB + 1 byte to daphne ->", await how_it_closes("/ws/echo/", "x" * (2**20 + 1)))
 
 # %% [markdown]
 # The consumer's own code 4001 reached the client unchanged. A consumer that raised made daphne
-# close with 1011. And our client, told to accept at most 100 bytes, closed with 1009 itself.
+# close with 1011. Our client, told to accept at most 100 bytes, closed with 1009 itself. But
+# daphne, sent more than its `websocket_max_message_size` (1 MiB), sent no 1009: autobahn
+# dropped TCP (`failByDrop`), and the client could only report 1006.
 
 # %% [markdown]
 # ## Pitfall: daphne will not send 1008 for you
 #
-# 1008 looks like the right answer to a client that breaks your rules, but daphne's WebSocket
-# layer (autobahn) only lets an application close with 1000 or 3000–4999. Ask for 1008 and the
-# close call itself fails inside daphne:
+# 1008 looks like the right answer to a client that breaks your rules, and RFC 6455 (§7.4.1)
+# allows a server to send it. But daphne's WebSocket layer, autobahn, only lets an application
+# close with 1000 or 3000–4999. Ask for 1008 and the close call itself fails inside daphne:
 
 # %%
 print("close 1008 ->", await how_it_closes("/ws/close/", "close 1008"))
