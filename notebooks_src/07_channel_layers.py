@@ -104,7 +104,9 @@ await bob.disconnect()
 
 # %%
 from channels.layers import get_channel_layer
+from django.conf import settings
 
+print("settings.CHANNEL_LAYERS names:", settings.CHANNEL_LAYERS["default"]["BACKEND"])
 layer = get_channel_layer()
 print(type(layer).__name__, "| the same object on every call:", layer is get_channel_layer())
 
@@ -115,7 +117,9 @@ await layer.send(mailbox, {"type": "note", "text": "for this mailbox only"})
 print("received:", await layer.receive(mailbox))
 
 # %% [markdown]
-# In-memory channel names are `specific..inmemory!` followed by 12 random letters, so a name
+# The demo's settings name the in-memory layer, and `get_channel_layer()` builds it once per
+# process. In-memory channel names are
+# `specific..inmemory!` followed by 12 random letters, so a name
 # tells you nothing about who is behind it. The part after `!` marks a *process-specific*
 # channel: a mailbox that only the process which made it reads.
 #
@@ -341,7 +345,8 @@ async def redis_layer(redis, backend=RedisChannelLayer, **config):
 # %%
 with run_redis() as redis:
     on_redis = {"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_redis"}
-    with run_daphne("lesson:rooms", env=on_redis) as daphne_a, run_daphne("lesson:rooms", env=on_redis) as daphne_b:
+    with run_daphne("lesson:rooms", env=on_redis) as daphne_a, \
+            run_daphne("lesson:rooms", env=on_redis) as daphne_b:
         async with connect(daphne_a.ws_url("/ws/rooms/lobby/")) as alice, \
                 connect(daphne_b.ws_url("/ws/rooms/lobby/")) as bob:
             await alice.send(json.dumps({"message": "anyone there?"}))
@@ -440,24 +445,21 @@ with run_redis() as redis:
         reading, stuck = await process.new_channel(), await process.new_channel()
         await process.group_add("feed", stuck)
         neighbour = asyncio.ensure_future(process.receive(reading))  # a consumer that keeps reading
-        shared_set = process.prefix + process.non_local_name(stuck)
         for n in range(30):
             await sender.group_send("feed", {"type": "item", "n": n})
-            while await peek.zcard(shared_set):  # wait until the neighbour's BZPOPMIN took it
-                await asyncio.sleep(0.005)
-        print("30 group messages sent | left in Redis:", await peek.zcard(shared_set))
+        await sender.send(reading, {"type": "for.the.neighbour"})
+        print("the neighbour received:", (await asyncio.wait_for(neighbour, 5))["type"],
+              "| left in Redis:", await peek.zcard(process.prefix + process.non_local_name(stuck)))
         found = []
         with contextlib.suppress(TimeoutError):
             while True:
                 found.append((await asyncio.wait_for(process.receive(stuck), 0.2))["n"])
         print(f"the stuck channel finds {len(found)}: {found[0]}..{found[-1]}; lost: {30 - len(found)}")
-        neighbour.cancel()
-        await asyncio.gather(neighbour, return_exceptions=True)
     await peek.aclose()
 
 # %% [markdown]
-# Redis held none of the 30 messages: the neighbour's `receive` pulled each one out and queued
-# it for `stuck`. The buffer kept the last 10 (20–29) and silently dropped the first 20, with
+# The neighbour's own message came after the 30, so by the time it arrived its `receive` had
+# pulled all 30 out of the shared set, and Redis held none: they were queued for `stuck`. The buffer kept the last 10 (20–29) and silently dropped the first 20, with
 # no error on either side. Redis's `expiry` does not apply there either.
 
 # %% [markdown]
@@ -591,7 +593,7 @@ async def leave_unread_and_join(layer_):
 
 async def next_text(layer_, channel):
     try:
-        return (await asyncio.wait_for(layer_.receive(channel), 0.4))["text"]
+        return (await asyncio.wait_for(layer_.receive(channel), 0.6))["text"]
     except TimeoutError:
         return "nothing"
 
@@ -615,7 +617,7 @@ with run_redis() as redis:
         layers = {"in-memory": InMemoryChannelLayer(expiry=1, group_expiry=1), "core": core, "pub/sub": pubsub}
         prepared = {name: await leave_unread_and_join(each) for name, each in layers.items()}
         started = time.monotonic()
-        await asyncio.sleep(2.1)
+        await asyncio.sleep(int(time.time()) + 2.05 - time.time())  # past the 2nd whole second after joining
         print(f"waited {time.monotonic() - started:.1f} s")
         found = await asyncio.gather(*(after_expiry(each, *prepared[name]) for name, each in layers.items()))
         for name, line in zip(layers, found):
@@ -624,7 +626,8 @@ with run_redis() as redis:
 # %% [markdown]
 # On the in-memory and the core Redis layer the unread message was gone and the old membership
 # no longer heard the group; a fresh `group_add` made it hear again. Group expiry counts whole
-# seconds (`int(time.time())` in both), which is why the wait is longer than 1 s. The pub/sub
+# seconds (`int(time.time())` in both), which is why the cell waits past the second whole
+# second after joining, between 1 and 2 s. The pub/sub
 # layer ignored both settings, as it ignored `capacity`: its message and membership stayed.
 
 # %% [markdown]
