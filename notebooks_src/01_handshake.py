@@ -169,8 +169,8 @@ print("match:", expected == answered)
 
 # %% [markdown]
 # The two values agree, and equal the RFC's own example answer `s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`.
-# A client that gets any other value must fail the connection. Exercise ex01 asks you for this
-# function.
+# A client that gets any other value must fail the connection. Exercise ex01 builds on it: a
+# server that first checks a request really is a WebSocket handshake.
 
 # %% [markdown]
 # ## A frame by hand
@@ -311,8 +311,8 @@ for size in (5, 200, 70_000):
 
 # %% [markdown]
 # Each echo uses the same form the length needs: `05` directly, `7e` (126) then `00 c8` (200),
-# `7f` (127) then eight bytes ending in `01 11 70` (70 000). Exercise ex02 asks you to write
-# this encoder and the matching parser.
+# `7f` (127) then eight bytes ending in `01 11 70` (70 000). Exercise ex02 reads frames the
+# other way, many at once.
 
 # %% [markdown]
 # ## Closing: a close frame carries a code
@@ -516,18 +516,19 @@ print("daphne still running?", server.process.poll() is None)
 # %% [markdown]
 # ## Exercises
 #
-# **ex01** — in `exercises/ex01_accept_key.py`, write `accept_key(client_key)` returning the
-# `Sec-WebSocket-Accept` value, as computed above. The last test runs a tiny server that answers
-# a real client's handshake with your function.
+# **ex01** — in `exercises/ex01_accept_key.py`, write `handshake_response(headers)`: judge a
+# client's opening handshake the way a server must (RFC 6455 §4.2.1) and return `101` with the
+# `Sec-WebSocket-Accept` computed above, `426` for another protocol version, or `400`. The
+# file's docstring lists every rule.
 
 # %%
 check("ex01")
 
 # %% [markdown]
-# **ex02** — in `exercises/ex02_frames.py`, write `mask_text_frame(text, mask_key)` (a final,
-# masked text frame in the shortest length form) and `parse_frame(data)` returning
-# `(fin, opcode, payload)` for any frame, masked or not. The last test talks to a real server
-# with your frames.
+# **ex02** — in `exercises/ex02_frames.py`, write `read_messages(data)`: read a whole stream of
+# frames (masked or not, any length form) and return its messages, joining a message's
+# fragments (RFC 6455 §5.4) and raising `ValueError` on a stream that breaks the rules, RSV bits
+# included.
 
 # %%
 check("ex02")

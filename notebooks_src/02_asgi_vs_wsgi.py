@@ -608,7 +608,8 @@ for code in (imports_a_model, "from django.core.asgi import get_asgi_application
 #
 # **ex03** — in `exercises/ex03_raw_asgi.py`, write `shout(scope, receive, send)`: a bare ASGI
 # WebSocket app (no Channels) that accepts, answers every text frame in upper case, closes with
-# code 4003 when it gets a binary frame, and returns when the client disconnects.
+# code 4003 when it gets a binary frame, returns when the client disconnects, and raises for any
+# scope type other than `websocket`, so that daphne and uvicorn alike can serve it.
 
 # %%
 check("ex03")
@@ -616,7 +617,8 @@ check("ex03")
 # %% [markdown]
 # **ex04** — in `exercises/ex04_push.py`, write `ticker(scope, receive, send)`: for a WebSocket,
 # accept and *push* `tick 1` … `tick N` without waiting for the client (N from the query string
-# `?count=N`, default 3), then close with 1000; for plain HTTP, answer `426 Upgrade Required`.
+# `?count=N`, default 3), then close with 1000; for plain HTTP, answer `426 Upgrade Required`;
+# for any other scope type, raise.
 
 # %%
 check("ex04")
