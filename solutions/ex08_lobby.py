@@ -9,7 +9,8 @@ Write ``LobbyConsumer``, a ``WebsocketConsumer`` that:
   event sends the text to its client;
 - closes with code 4003 when it receives a binary frame (RFC 6455 has 1003, "unsupported
   data", but daphne lets an application send only 1000 and 3000-4999: notebook 05 shows it);
-- answers the text ``"/quit"`` (and only to the sender) with ``"goodbye"`` and then closes.
+- answers the text ``"/quit"`` (and only to the sender) with ``"goodbye"`` and then closes the
+  connection (with any code you like; the others stay in the lobby and hear nothing of it).
 
 Check your work:  make check EX=ex08   (or check("ex08") at the end of the notebook)
 Stuck?            make hint EX=ex08

@@ -1,0 +1,29 @@
+"""ex08 wrong answer: sends the text back to the sender instead of to the group.
+
+expect: bob
+"""
+
+
+from asgiref.sync import async_to_sync
+from channels.generic.websocket import WebsocketConsumer
+
+UNSUPPORTED_DATA = 4003  # our own code for 'binary frames are not accepted'
+
+
+class LobbyConsumer(WebsocketConsumer):
+    """Everyone in the lobby hears every text frame; binary frames are refused with 4003."""
+
+    groups = ["lobby"]
+
+    def receive(self, text_data=None, bytes_data=None):
+        """Share a text frame with the lobby, say goodbye to "/quit", refuse binary frames."""
+        if text_data is None:
+            self.close(code=UNSUPPORTED_DATA)
+        elif text_data == "/quit":
+            self.send(text_data="goodbye", close=True)
+        else:
+            self.send(text_data=text_data)
+
+    def lobby_message(self, event):
+        """A lobby event: pass its text on to this client."""
+        self.send(text_data=event["text"])
