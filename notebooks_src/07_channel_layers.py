@@ -197,6 +197,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 # %% [markdown]
 # Notice `self.group`: `room.lobby` for `/ws/rooms/lobby/`. Anything that can reach the layer can
 # send a `chat.message` to that group, not only another `RoomConsumer`.
+# (To see that daphne serves what this cell says, make `chat_message` send
+# `event["message"].upper()`, re-run the cell, then re-run the daphne cells below.)
 
 # %%
 # %%lesson
@@ -400,7 +402,8 @@ with run_redis() as redis:
 # blocked until a message comes or 5 s pass (then it asks again).
 #
 # A specific channel name is `specific.` + the layer's `client_prefix` + `!` + a random part,
-# and the key in Redis is only the part up to the `!` (`non_local_name` in `channels/layers.py`).
+# and the key in Redis is `asgi` + the name up to the `!` only (`non_local_name` in
+# `channels/layers.py`).
 # So **all channels of one layer share one sorted set**, and its `capacity` counts them all:
 
 # %%
@@ -756,8 +759,10 @@ application = ProtocolTypeRouter(
 
 # %% [markdown]
 # `ChannelNameRouter` is the router for the `"channel"` protocol: it picks the consumer by the
-# channel a message came in on. `manage.py runworker shouter` runs the project's
-# `ASGI_APPLICATION` for every message on `shouter`, so `settings_redis` points there:
+# channel named in the scope. `manage.py runworker shouter` receives from the channel `shouter`
+# and feeds every message to one instance of the project's `ASGI_APPLICATION`, started with the
+# scope `{"type": "channel", "channel": "shouter"}` (`channels/worker.py`), so `settings_redis`
+# points there:
 
 # %%
 # %%lesson settings_redis
