@@ -37,8 +37,8 @@ from channels_lab.accounts import cookie_header, log_in, temporary_database
 #
 # ## The code this lesson serves
 #
-# Everything daphne serves here is written in `%%lesson` cells, which become the module
-# `lesson`. First its imports. Django's HTTP application is made first, so that Django is set
+# Apart from Django's own login pages and the demo's room below, everything daphne serves here
+# is written in `%%lesson` cells, which become the module `lesson`. First its imports. Django's HTTP application is made first, so that Django is set
 # up before anything imports a model:
 
 # %%
@@ -75,7 +75,7 @@ print("LOGIN_REQUIRED =", LOGIN_REQUIRED)
 # room's group.
 #
 # `AccountConsumer` answers `whoami`, `login` and `logout`. Every reply names the scope's user;
-# a login also reports the session's new key and what the session now holds:
+# a login also reports the session's key and what the session now holds:
 
 # %%
 # %%lesson
@@ -355,7 +355,7 @@ function ask(name, message) {
 
 # %% [markdown]
 # From Python, three small helpers: put the script on a page, open a socket, send a message.
-# `whoami(page, url)` does all three on a fresh socket and says who the server saw:
+# `whoami(page, url)` asks a fresh socket who the server saw, then closes it:
 
 # %%
 async def page_open(page, name, url):
@@ -371,7 +371,9 @@ async def page_ask(page, name, **message):
 
 async def whoami(page, url):
     await page_open(page, "probe", url)
-    return await page_ask(page, "probe", action="whoami")
+    answer = await page_ask(page, "probe", action="whoami")
+    await page.evaluate("sockets.probe.close()")
+    return answer
 
 # %% [markdown]
 # The browser gets a profile of its own in a temporary folder. Its one setting,
@@ -399,7 +401,7 @@ print("Chromium is running with the profile preferences", json.loads((profile / 
 
 # %%
 async def browser_log_in(page, site, username, password):
-    await page.goto(site + "/accounts/login/")
+    await page.goto(site + "/accounts/login/?next=/accounts/login/")  # stay on a page without sockets
     await page.fill("#id_username", username)
     await page.fill("#id_password", password)
     async with page.expect_navigation():
@@ -423,7 +425,7 @@ for cookie in await browser.cookies():
 
 # %%
 other_name = await browser.new_page()
-await other_name.goto(server.url.replace("127.0.0.1", "localhost") + "/")
+await other_name.goto(server.url.replace("127.0.0.1", "localhost") + "/accounts/login/")
 print("page on 127.0.0.1, socket to 127.0.0.1:", await whoami(tab, server.ws_url("/ws/account/")))
 print("page on localhost, socket to localhost:", await whoami(other_name, server.ws_url("/ws/account/").replace("127.0.0.1", "localhost")))
 await other_name.close()
