@@ -476,15 +476,19 @@ for url_path in ("/ws/members/", "/ws/members/?ticket=yes", "/ws/exceptions/", "
 # ### The subprotocol arrives, the header does not
 
 # %%
+from asgiref.typing import WebSocketAcceptEvent
+
 async with connect(server.ws_url("/ws/subprotocols/"), subprotocols=["chat.v1", "chat.v2"]) as websocket:
     print("over daphne, chosen subprotocol:", websocket.subprotocol)
     print("x-chat-server header:", websocket.response.headers.get("x-chat-server"))
+print("fields of an ASGI websocket.accept message:", list(WebSocketAcceptEvent.__annotations__))
 
 # %% [markdown]
 # The client got `chat.v2`, but the extra header never reached it: daphne uses only the
 # `subprotocol` of the `websocket.accept` message and drops its `headers`
-# ([daphne issue #326](https://github.com/django/daphne/issues/326), open). The ASGI spec
-# allows them and other servers honour them; with daphne, put such data in the first message.
+# ([daphne issue #326](https://github.com/django/daphne/issues/326)), although the ASGI
+# `websocket.accept` message has a `headers` field (asgiref's `WebSocketAcceptEvent` lists it).
+# With daphne, put such data in the first message.
 
 # %% [markdown]
 # ### An instance that never ends
@@ -538,10 +542,12 @@ print("daphne stopped:", server.process.poll() is not None)
 # %% [markdown]
 # ## Exercises
 #
-# **ex07 · Choose a subprotocol or refuse.** In `exercises/ex07_subprotocol_gate.py`, write
-# `GatekeeperConsumer`: accept with `chat.v2` when the client offers it, else with `chat.v1`,
-# and refuse (close before accepting) when the client offers neither. Once connected, it
-# answers each text frame with `"<subprotocol>: <text>"`.
+# **ex07 · A ticket in a subprotocol: accept, but never echo it.** A page cannot set an
+# `Authorization` header on `new WebSocket(url, protocols)`, so some apps offer a ticket as a
+# subprotocol: `["chat.v1", "ticket.<value>"]`. In `exercises/ex07_subprotocol_gate.py`, write
+# `TicketConsumer`: accept with `chat.v1` (never the ticket) when the offer holds `chat.v1`
+# and a known ticket, in any order; otherwise refuse before accepting. Once connected, it
+# answers each text frame with `"<user>: <text>"` for the ticket's user.
 
 # %%
 check("ex07")

@@ -151,7 +151,7 @@ print("floats:", 0.1 + 0.2)
 # %% [markdown]
 # With floats, 0.1 + 0.2 is 0.30000000000000004; with `Decimal` it is exactly `"0.3"`, sent as
 # a string so that the browser's JavaScript (whose numbers are floats) cannot round it. The
-# date arrives as `"2026-11-24"`, which `new Date(...)` in a page understands.
+# date arrives as ISO 8601 text, `"2026-11-24"`.
 
 # %% [markdown]
 # ## Bad input: the default consumer dies
@@ -457,8 +457,8 @@ print(*await daphne_logged("failing WebSocket connection", "disconnect(code="), 
 # autobahn decided on **1009**, "message too big", but it *fails* the connection by dropping
 # TCP without sending a close frame (`failByDrop`, on by default in autobahn's server factory,
 # which daphne leaves as it is), so the client only sees **1006**, "closed abnormally", and
-# so does the consumer's `disconnect`. A browser cannot tell this from a network failure: if
-# your clients may send large messages, check their size in the page before sending.
+# so does the consumer's `disconnect`. To the client this looks exactly like a network
+# failure: if your clients may send large messages, check their size before sending.
 #
 # Now a text frame whose bytes are not UTF-8 (`text=True` makes the client send bytes as a
 # text frame, unchecked):

@@ -10,7 +10,7 @@
 # # 06 · Async consumers: when and why?
 #
 # The consumers of notebooks 04 and 05 were synchronous (03's worker was already async, for a
-# reason this notebook explains). Channels has an async twin of each: `AsyncWebsocketConsumer`
+# reason 03 gives). Channels has an async twin of each: `AsyncWebsocketConsumer`
 # and `AsyncJsonWebsocketConsumer`. This notebook shows that the twins are used the same way,
 # then *measures* the difference that matters — what happens to other clients while one
 # handler waits — and finally shows the two errors everyone meets when mixing the two
@@ -121,8 +121,16 @@ for cls in (SyncJsonEchoConsumer, AsyncJsonEchoConsumer):
 # ## Threads versus the event loop, measured
 #
 # daphne runs one asyncio event loop. An async consumer's methods run *on* that loop. A sync
-# consumer's methods cannot (they would block it), so Channels runs them in a thread
-# (`SyncConsumer.dispatch` is wrapped in `database_sync_to_async`).
+# consumer's methods cannot (they would block it), so Channels runs them in a thread:
+
+# %%
+from channels.consumer import SyncConsumer
+
+print(*inspect.getsource(SyncConsumer.dispatch).splitlines()[:2], sep="\n")
+
+# %% [markdown]
+# `SyncConsumer.dispatch`, which calls every handler of a sync consumer, is wrapped in
+# `database_sync_to_async`: each handler runs in a thread, through `sync_to_async`.
 #
 # Each consumer below waits `DELAY` seconds per message — a stand-in for a slow API or query —
 # and answers with the id of the thread that ran `receive`. First the sync one and its async
@@ -480,11 +488,15 @@ for cls in (OrmInAsyncConsumer, DatabaseSyncToAsyncConsumer, AsyncOrmConsumer):
 # async ORM methods came later (Django 4.1+).
 
 # %%
+from django.db.models.query import QuerySet
+
+print(inspect.getsource(QuerySet.acount))
 await sync_to_async(call_command)("flush", interactive=False, verbosity=0)
 print("users left:", await User.objects.acount())
 
 # %% [markdown]
-# The in-memory database is empty again and disappears with the kernel: no file was written.
+# `acount()` is `count()` through `sync_to_async`, as said. The in-memory database is empty
+# again and disappears with the kernel: no file was written.
 
 # %% [markdown]
 # ## Exercises
