@@ -462,8 +462,9 @@ with run_redis() as redis:
 
 # %% [markdown]
 # The neighbour's own message came after the 30, so by the time it arrived its `receive` had
-# pulled all 30 out of the shared set, and Redis held none: they were queued for `stuck`. The buffer kept the last 10 (20–29) and silently dropped the first 20, with
-# no error on either side. Redis's `expiry` does not apply there either.
+# pulled all 30 out of the shared set, and Redis held none: they were queued for `stuck`. The
+# buffer kept the last 10 (20–29) and silently dropped the first 20, with no error on either
+# side. That the buffer ignores `expiry` is shown with the other expiry cases below.
 
 # %% [markdown]
 # ## The pub/sub layer is not the core layer
@@ -610,21 +611,35 @@ async def after_expiry(layer_, unread, member):
     await layer_.group_send("brief", {"type": "note", "text": "welcome back"})
     return f"unread channel: {unread_now} | member hears: {before} | after group_add again: {await next_text(layer_, member)}"
 
+
+
+async def buffer_one(layer_):
+    """Have a neighbour's receive pull one message for another channel out of Redis into the buffer."""
+    buffered, neighbour = await layer_.new_channel(), await layer_.new_channel()
+    await layer_.send(buffered, {"type": "note", "text": "buffered, never read"})
+    await layer_.send(neighbour, {"type": "note", "text": "for the neighbour"})
+    await asyncio.wait_for(layer_.receive(neighbour), 5)  # pops the older message first, and buffers it
+    return buffered
+
 # %% [markdown]
 # `leave_unread_and_join` prepares both cases on a layer; `after_expiry` looks at them later.
+# `buffer_one` leaves a message in a core layer's receive buffer, as in the previous section.
 
 # %%
 with run_redis() as redis:
     async with redis_layer(redis, expiry=1, group_expiry=1) as core, \
-            redis_layer(redis, RedisPubSubChannelLayer, expiry=1, group_expiry=1) as pubsub:
+            redis_layer(redis, RedisPubSubChannelLayer, expiry=1, group_expiry=1) as pubsub, \
+            redis_layer(redis, expiry=1) as buffering:
         layers = {"in-memory": InMemoryChannelLayer(expiry=1, group_expiry=1), "core": core, "pub/sub": pubsub}
         prepared = {name: await leave_unread_and_join(each) for name, each in layers.items()}
+        in_buffer = await buffer_one(buffering)
         started = time.monotonic()
         await asyncio.sleep(int(time.time()) + 2.05 - time.time())  # past the 2nd whole second after joining
         print(f"waited {time.monotonic() - started:.1f} s")
         found = await asyncio.gather(*(after_expiry(each, *prepared[name]) for name, each in layers.items()))
         for name, line in zip(layers, found):
             print(f"{name:9}", line)
+        print("core, a message already in the receive buffer:", await next_text(buffering, in_buffer))
 
 # %% [markdown]
 # On the in-memory and the core Redis layer the unread message was gone and the old membership
@@ -632,6 +647,8 @@ with run_redis() as redis:
 # seconds (`int(time.time())` in both), which is why the cell waits past the second whole
 # second after joining, between 1 and 2 s. The pub/sub
 # layer ignored both settings, as it ignored `capacity`: its message and membership stayed.
+# And on the core layer, a message that a neighbour had already pulled into the receive buffer
+# outlived `expiry` too: only Redis expires messages, not the buffer.
 
 # %% [markdown]
 # ## A trap: idle consumers die when redis-py's read times out
@@ -676,7 +693,6 @@ CHANNEL_LAYERS = {
 
 # %%
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from websockets.exceptions import ConnectionClosed
 
 
 async def idle_until_closed(server, limit):
