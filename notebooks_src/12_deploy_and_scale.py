@@ -538,6 +538,12 @@ def daphnes_on_redis(capacity):
 
 
 small = daphnes_on_redis(100)
+print("daphnes sharing the redis-server:", len(small))
+
+# %% [markdown]
+# Alice and Bob again, one on each of the new processes:
+
+# %%
 print("Bob heard:", await alice_to_bob(*small))
 
 # %% [markdown]
@@ -661,6 +667,12 @@ from django.conf import settings
 
 print("demo default CHANNEL_CAPACITY:", settings.CHANNEL_CAPACITY)
 roomy = daphnes_on_redis(settings.CHANNEL_CAPACITY)
+
+# %% [markdown]
+# Two more daphnes on the same redis-server, started with capacity 1000. The same burst into
+# them:
+
+# %%
 delivered, _ = await burst_into_room(roomy, CLIENTS, SENDERS, BURST, room="burst", quiet=5.0)  # ends when all arrived
 print(f"delivered {delivered} of {expected}, lost {expected - delivered}")
 
