@@ -421,8 +421,7 @@ print("the same bare app served by daphne and by uvicorn:", websocket.close_code
 # %% [markdown]
 # The `ValueError` on the `lifespan` scope told uvicorn "no lifespan here"; it went on to listen,
 # and served the very app daphne served above. Channels' `ProtocolTypeRouter` follows the same
-# rule: a type it has no route for raises `ValueError` (notebook 03), so a Channels project runs
-# on uvicorn too. Exercise ex03's app must check the scope type as well.
+# rule (its source is printed further down). Exercise ex03's app must check the scope type too.
 
 # %% [markdown]
 # ## Pitfall: forgetting to accept
@@ -568,8 +567,16 @@ await client.disconnect()
 # %%
 from django.core.management import get_commands
 
-print("daphne listed first in INSTALLED_APPS:", settings.INSTALLED_APPS[0] == "daphne")
+apps = settings.INSTALLED_APPS
+print("daphne comes before django.contrib.staticfiles:", apps.index("daphne") < apps.index("django.contrib.staticfiles"))
 print("runserver comes from:", get_commands()["runserver"])
+print("get_commands() loops:", [line.strip() for line in inspect.getsource(get_commands).splitlines() if "reversed(" in line][0])
+
+# %% [markdown]
+# `django.contrib.staticfiles` brings a `runserver` of its own, and when two apps provide a
+# command, `get_commands()` keeps the one from the app listed *earlier* (it walks the apps in
+# reverse, so earlier apps overwrite later ones). So `daphne` need not be
+# first, only ahead of `staticfiles`; putting it first is the simple way to be sure.
 
 # %% [markdown]
 # **Out of date in the origin article:** it points `ASGI_APPLICATION` at a `routing.py` whose

@@ -256,12 +256,16 @@ from channels.worker import Worker
 
 print("runworker uses:", RunWorker.worker_class.__name__, "| a subclass of", Worker.__bases__[0].__name__)
 print(inspect.getsource(Worker.listener))
+StatelessServer = Worker.__bases__[0]
+print([line.strip() for line in inspect.getsource(StatelessServer.get_or_create_application_instance).splitlines()
+       if "send=" in line][0])
 
 # %% [markdown]
 # `listener(channel)` waits for each message on the channel, makes a `{"type": "channel",
 # "channel": ...}` scope, and `get_or_create_application_instance()` (from asgiref's
 # `StatelessServer`) starts one application instance for that channel, kept in the dict
-# `application_instances`, and feeds it the message. `runworker` runs that loop forever; in a
+# `application_instances`, and feeds it the message; that instance's `send` is the `lambda` of
+# the last line (why `ThumbnailWorker` is async). `runworker` runs that loop forever; in a
 # cell we run just the listener as a task, then stop it and the instance it started
 # (`delete_application_instance()` cancels the instance's task).
 
