@@ -80,3 +80,18 @@ async def test_joining_twice_reuses_the_user_and_count_agrees(consumer):
     got = await ask(client, {"action": "count"})
     assert got == {"members": 2}, f"expected {{'members': 2}}, got {got!r}"
     await client.disconnect()
+
+
+async def test_members_are_the_databases_users_whoever_made_them(consumer):
+    """The count is the database's: users another connection or another part of the site created count too"""
+    await sync_to_async(User.objects.create)(username="made-by-a-view")
+    first, second = await connected(consumer), await connected(consumer)
+    got = await ask(first, {"action": "join", "name": "ada"})
+    assert got == {"joined": "ada", "members": 2}, (
+        f"with one user already in the database, expected {{'joined': 'ada', 'members': 2}}, got {got!r}: "
+        "count the database's users, not this connection's")
+    got = await ask(second, {"action": "count"})
+    assert got == {"members": 2}, (f"a second connection expected {{'members': 2}}, got {got!r}: "
+                                   "count the database's users, not this connection's")
+    await first.disconnect()
+    await second.disconnect()
