@@ -20,12 +20,20 @@ async def join(app, team):
     return client
 
 
+async def heard(client, who, where):
+    """The next JSON message ``who`` gets, or a failure saying nothing came."""
+    try:
+        return await client.receive_json_from(timeout=2)
+    except TimeoutError:
+        pytest.fail(f"{who} heard nothing within 2 s {where}", pytrace=False)
+
+
 async def test_every_member_hears_a_message_sender_included(app):
     """A message from one member reaches every member of the team, the sender too"""
     ann, ben = await join(app, "red"), await join(app, "red")
     await ann.send_json_to({"text": "go red"})
     for name, client in (("the sender", ann), ("the other member", ben)):
-        got = await client.receive_json_from(timeout=2)
+        got = await heard(client, name, "after a member of team red sent 'go red' (does it go to the group?)")
         assert got == {"team": "red", "text": "go red"}, (
             f"{name}: expected {{'team': 'red', 'text': 'go red'}}, got {got!r}")
     await ann.disconnect()
@@ -48,7 +56,8 @@ async def test_code_outside_a_consumer_reaches_the_group_team_name(app):
     """Code outside a consumer reaches members through the group team.<team> and type team.message"""
     member = await join(app, "green")
     await get_channel_layer().group_send("team.green", {"type": "team.message", "text": "from the server"})
-    got = await member.receive_json_from(timeout=2)
+    got = await heard(member, "a member of team green", "of a team.message sent to the group team.green: "
+                      "is the group named team.<team>, and the handler team_message?")
     assert got == {"team": "green", "text": "from the server"}, (
         f"expected {{'team': 'green', 'text': 'from the server'}}, got {got!r}")
     await member.disconnect()
