@@ -1,0 +1,13 @@
+"""ex14 wrong answer: lists the URL as a plain host, keeping redis-py's 5 s socket timeout.
+
+expect: keep waiting
+"""
+
+
+
+def redis_channel_layer(url: str, capacity: int = 100) -> dict:
+    """Return {"BACKEND": ..., "CONFIG": {...}} for a Redis channel layer at ``url``."""
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [url], "capacity": capacity},
+    }

@@ -1,0 +1,13 @@
+"""ex14 wrong answer: sets a socket timeout shorter than channels-redis's 5 s BZPOPMIN wait.
+
+expect: keep waiting
+"""
+
+
+
+def redis_channel_layer(url: str, capacity: int = 100) -> dict:
+    """Return {"BACKEND": ..., "CONFIG": {...}} for a Redis channel layer at ``url``."""
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": url, "socket_timeout": 3}], "capacity": capacity},
+    }
