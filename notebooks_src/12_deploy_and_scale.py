@@ -517,6 +517,8 @@ print("Bob heard:", await alice_to_bob(strict, plain, wait=0.5))
 # lesson daphnes have served their purpose:
 
 # %%
+for server in (strict, plain):
+    server.process.terminate()  # both stop at once; closing the stack then waits for each
 servers.close()
 print("lesson daphnes stopped:", strict.process.poll() is not None and plain.process.poll() is not None)
 
