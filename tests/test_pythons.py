@@ -24,6 +24,13 @@ def test_nbval_compares_outputs_without_colour_codes():
     assert sanitize(COLOURED) == "django.core.exceptions.AppRegistryNotReady: Apps aren't loaded yet."
 
 
+def test_nbval_compares_the_thread_pool_size_line_of_every_python_alike():
+    # Lib/concurrent/futures/thread.py: 3.11 and 3.12 count os.cpu_count(), 3.13 os.process_cpu_count().
+    python_312 = "max_workers = min(32, (os.cpu_count() or 1) + 4)"
+    python_313 = "max_workers = min(32, (os.process_cpu_count() or 1) + 4)"
+    assert sanitize(python_313) == sanitize(python_312) == python_312
+
+
 def test_kernels_that_replay_outputs_get_the_kernel_environment():
     # pyproject.toml loads channels_lab.notebooks as a plugin; nbval's kernels copy os.environ.
     assert {k: os.environ.get(k) for k in KERNEL_ENV} == KERNEL_ENV
