@@ -12,8 +12,8 @@
 # A `WebsocketConsumer` is one object per connection. Channels calls its methods as the
 # connection moves through its life: `connect` when a client knocks, `receive` for every
 # frame, `disconnect` when it is gone; your code answers with `accept`, `send` and `close`.
-# This notebook traces that life in-process, shows the three ways people break it, and then
-# serves the same consumers with a real daphne, where a few things change.
+# This notebook traces that life in-process, shows how overriding the wrong method breaks it,
+# and then serves the same consumers with a real daphne, where a few things change.
 #
 # Every consumer is defined on this page, in a cell that starts with `%%lesson`: such a cell
 # runs here as usual *and* becomes part of a module named `lesson`, which daphne serves later.

@@ -489,18 +489,25 @@ print("daphne still running?", server.process.poll() is None)
 # %% [markdown]
 # ## Exercises
 #
-# **ex09 · Send dates as JSON.** In `exercises/ex09_json_dates.py`, override `encode_json` on
-# `AgendaConsumer` so that dates and datetimes are sent as ISO 8601 text (`"2026-11-24"`,
-# `"2026-11-24T13:30:00+00:00"`), and everything else JSON can encode is sent unchanged.
+# **ex09 · Dates across the wire, both ways.** JSON has no date type, so an app agrees on a
+# convention: a key ending in `_on` holds a date (`"2026-11-25"`), one ending in `_at` a moment
+# with its UTC offset (`"2026-11-25T09:30:00+00:00"`). In `exercises/ex09_json_dates.py`,
+# override `decode_json` and `encode_json` on `BookingConsumer`: decoding turns those values,
+# at any depth, into `date` and aware `datetime` objects and rejects malformed ones with
+# `ValueError`; encoding writes every date and datetime as its `isoformat()` and still raises
+# `TypeError` for anything else JSON cannot represent.
 
 # %%
 check("ex09")
 
 # %% [markdown]
-# **ex10 · A JSON consumer that survives bad input.** In `exercises/ex10_safe_json.py`, write
-# `SafeEchoConsumer.receive`: answer malformed JSON, empty frames, too-deep nesting and JSON
-# that is not an object with `{"error": ...}`, close with 4003 on a binary frame, and echo
-# good objects as `{"echo": ...}`.
+# **ex10 · A command protocol that checks every message.** In `exercises/ex10_safe_json.py`,
+# write `CommandConsumer.receive`: every frame gets exactly one answer and nothing a client
+# sends can crash the consumer. A valid command such as
+# `{"id": 7, "cmd": "add", "args": {"a": 2, "b": 3}}` is answered with its result; anything
+# else with `{"ok": false, "error": <code>}`, the first code that applies (`bad-json`,
+# `not-an-object`, `bad-id`, ... — the file lists them and the `COMMANDS` schema), and the
+# connection stays open; a binary frame closes it with 4003.
 
 # %%
 check("ex10")
