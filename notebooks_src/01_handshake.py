@@ -388,9 +388,9 @@ sock.close()
 print("TCP connection dropped without an answer:", got == b"")
 
 # %% [markdown]
-# Dropped again, with no close frame. RFC 6455 §7.1.7 lets a side "fail the WebSocket
-# connection" either way, with a close frame (1002, protocol error) or without; which one is
-# autobahn's option `failByDrop`:
+# Dropped again, with no close frame. RFC 6455 §7.1.7 says a side that must "fail the WebSocket
+# connection" *should* first send a close frame (here 1002, protocol error), but it need not,
+# and autobahn chooses by its option `failByDrop`:
 
 # %%
 from autobahn.websocket.protocol import WebSocketServerFactory

@@ -370,8 +370,8 @@ with run_daphne("lesson:echo") as echo_server:
 # three: `"http"` (one request), `"websocket"` (one connection) and `"lifespan"`: not a
 # connection at all, but the server process itself, which sends `lifespan.startup` once before
 # it serves anything and `lifespan.shutdown` at the end, and waits for the app's
-# `lifespan.startup.complete`. daphne never sends a `lifespan` scope; uvicorn and hypercorn send
-# it first. The specification's rule for an app that gets a type it does not support: **raise an
+# `lifespan.startup.complete`. daphne never sends a `lifespan` scope; other servers, uvicorn
+# for one, send it first. The specification's rule for an app that gets a type it does not support: **raise an
 # exception**. Servers take an exception on `lifespan` to mean "no lifespan here" and go on.
 # That is why every app above starts with `if scope["type"] != "websocket": raise ...`. Here is
 # the same echo without that line:
@@ -406,8 +406,8 @@ print("uvicorn ever listened:", "Uvicorn running on" in stuck.output)
 # %% [markdown]
 # uvicorn called the app with a `lifespan` scope and waited for `lifespan.startup.complete`. The
 # app took `lifespan.startup` for an event it does not know, and went back to `receive()` for
-# the next one, forever; uvicorn never opened its port (and ignores `SIGTERM` while it waits,
-# so `run_uvicorn` had to kill it). The `echo` app from above raises instead:
+# the next one, forever, and uvicorn never opened its port. The `echo` app from above raises
+# instead:
 
 # %%
 with run_uvicorn("lesson:echo") as uvicorn_server:
