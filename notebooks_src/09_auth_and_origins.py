@@ -38,8 +38,9 @@ from channels_lab.accounts import cookie_header, log_in, temporary_database
 # ## The code this lesson serves
 #
 # Apart from Django's own login pages and the demo's room below, everything daphne serves here
-# is written in `%%lesson` cells, which become the module `lesson`. First its imports. Django's HTTP application is made first, so that Django is set
-# up before anything imports a model:
+# is written in `%%lesson` cells, which become the module `lesson`. First its imports.
+# Django's HTTP application is made first, so that Django is set up before anything imports
+# a model:
 
 # %%
 # %%lesson
@@ -462,7 +463,7 @@ await two_tabs_one_logout()
 # nothing reads the session again; only a new socket sees the logout.
 #
 # The fix: every socket of a user joins a group named after the user, and a logout tells
-# that group to close. This is `AccountConsumer` again with three additions, marked `# new`.
+# that group to close. This is `AccountConsumer` again; the additions are marked `# new`.
 # Re-running the cell replaces the class in the module `lesson`, and daphne serves it to the
 # next connection:
 
@@ -475,7 +476,7 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         await self.join_user_group()
 
-    async def join_user_group(self):
+    async def join_user_group(self):  # new
         if self.scope["user"].is_authenticated:
             await self.channel_layer.group_add(f"user.{self.scope['user'].pk}", self.channel_name)
 
@@ -489,7 +490,7 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
                 return
             await login(self.scope, user)
             await self.scope["session"].asave()
-            await self.join_user_group()
+            await self.join_user_group()  # new
             session = self.scope["session"]
             reply = {"session_key": session.session_key, "saved": sorted(session.keys())}
         elif content.get("action") == "logout":
@@ -517,8 +518,8 @@ await two_tabs_one_logout()
 # %% [markdown]
 # This time the first tab's socket was closed with 4401 as soon as she logged out in the
 # second: the logout reached her other sockets through the channel layer, as group messages
-# did in notebook 07. A logout over HTTP (Django's `LogoutView`) should send the same group event, for
-# example from a receiver of Django's `user_logged_out` signal.
+# did in notebook 07. A logout over HTTP (Django's `LogoutView`) should send the same group
+# event, for example from a receiver of Django's `user_logged_out` signal.
 
 # %% [markdown]
 # ## Cross-site WebSocket hijacking
@@ -544,7 +545,8 @@ async def evil_site(scope, receive, send):
 
 # %% [markdown]
 # It is served on its own port. Chromium reaches it under two names: `127.0.0.1`, which makes
-# it the **same site** as alice's (a site is scheme plus host; ports do not count) but
+# it the **same site** as alice's (a site is the scheme plus the registrable domain, here the
+# host `127.0.0.1`; ports do not count) but
 # another **origin**; and `evil.localhost`, which Chromium resolves to the loopback address
 # by itself, another site altogether.
 
@@ -624,9 +626,10 @@ await hijack_table()
 # %% [markdown]
 # Now **another site** got `alice` on the unguarded route: with `SameSite=None`, nothing in
 # the browser held the cookie back, and Chromium sent the `Secure` cookie to `127.0.0.1` over
-# plain `ws://`, which it allows for the loopback address. Both origin checks refused it. An origin check does not
-# replace authentication, and authentication does not replace an origin check: keep both, and
-# list your exact origins (scheme, host and port) when other services share your host.
+# plain `ws://`, which it allows for the loopback address. Both origin checks refused it.
+# An origin check does not replace authentication, and authentication does not replace an
+# origin check: keep both, and list your exact origins (scheme, host and port) when other
+# services share your host or your domain.
 
 # %%
 await browser.close()
