@@ -1,18 +1,24 @@
-"""ex24 — Configure a channel layer that several daphne processes share (notebooks/12_deploy_and_scale.ipynb).
+"""ex24 — Two apps, the same Redis servers, kept apart (notebooks/12_deploy_and_scale.ipynb).
 
-Two daphne processes only share groups through Redis. Write the CHANNEL_LAYERS setting
-that puts them on one redis-server, with a capacity chosen for your bursts, and that does
-not cut idle connections.
+The chat and a background-jobs app (its workers run ``manage.py runworker``) share the same
+redis-servers, and scale out over several of them. Write ``channel_layers(redis_urls,
+capacity)`` returning a ``CHANNEL_LAYERS`` setting with two channels_redis core layers:
+
+- ``"default"``, the chat's: prefix ``"chat"``, ``capacity`` messages per channel, and
+  channels-redis's default expiry (60 s: a chat message nobody read in a minute is stale);
+- ``"jobs"``: prefix ``"jobs"``, ten times the capacity (jobs arrive in bursts), and an
+  expiry of 600 s (a job may wait ten minutes for a worker).
+
+Both spread their channels and groups over *every* server in ``redis_urls`` (channels-redis
+shards by consistent hashing over its ``hosts``), and no host may time out a quiet
+connection (redis-py's default socket timeout of 5 s drops a consumer that waits: notebook
+07). With different prefixes, a group of one app is never reached from the other, even
+under the same name.
 
 Check your work:  make check EX=ex24   (or check("ex24") at the end of the notebook)
 Stuck?            make hint EX=ex24
 """
 
-
-def channel_layers(redis_url: str, capacity: int) -> dict:
-    """Return a CHANNEL_LAYERS setting: a "default" Redis layer on ``redis_url``.
-
-    Each channel holds at most ``capacity`` messages, and the connection to Redis has no
-    socket timeout (redis-py's default of 5 s drops a consumer that waits quietly).
-    """
+def channel_layers(redis_urls: list[str], capacity: int) -> dict:
+    """Return CHANNEL_LAYERS with a "default" (chat) and a "jobs" layer on every server in ``redis_urls``."""
     raise NotImplementedError("ex24 is not solved yet: write channel_layers() in exercises/ex24_redis_layers.py")
