@@ -11,7 +11,7 @@ from channels.testing import WebsocketCommunicator
 from channels.worker import Worker
 from websockets.asyncio.client import connect
 
-from channels_lab import lesson
+from channels_lab import lesson, run_daphne
 from channels_lab.servers import django_env
 from channels_lab.uvicorn_server import run_uvicorn
 
@@ -54,6 +54,19 @@ async def test_nb01_echo_sends_text_and_bytes_back(notebook):
     await client.send_to(bytes_data=b"\x00\x01")
     assert await client.receive_from() == b"\x00\x01"
     await client.disconnect()
+
+
+async def test_nb01_daphne_serves_the_lesson_but_sends_no_empty_echo(notebook):
+    notebook("01")
+    with run_daphne("lesson:application") as server:
+        async with connect(server.ws_url("/ws/echo/")) as websocket:
+            await websocket.send("")
+            await websocket.send("after")
+            assert await websocket.recv() == "after"
+        async with connect(server.ws_url("/ws/close/")) as websocket:
+            await websocket.send("close 4001")
+            await websocket.wait_closed()
+        assert websocket.close_code == 4001
 
 
 async def test_nb02_echo_answers_and_closes_on_bye(notebook, capsys):
