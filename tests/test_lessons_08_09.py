@@ -8,9 +8,12 @@ import pytest
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from channels_lab import lesson, run_daphne
+from channels_lab.accounts import cookie_header, log_in, temporary_database
+from channels_lab.notebooks import scripts
+from channels_lab.servers import free_port
 
 FAKE = {"type": "relay.announce", "text": "fake"}
 
@@ -87,12 +90,7 @@ async def test_action_relay_maps_only_listed_actions_to_server_chosen_types(nb08
         await client.disconnect()
 
 
-# ---- notebook 09: AccountConsumer, the origin checks, and the browser's cookies ----
-
-from channels_lab.accounts import cookie_header, log_in, temporary_database  # noqa: E402
-from channels_lab.notebooks import scripts  # noqa: E402
-from channels_lab.servers import free_port  # noqa: E402
-from websockets.exceptions import InvalidStatus  # noqa: E402
+# ---- notebook 09: AccountConsumer and the three origin checks (the browser part is checked by nbval) ----
 
 USERS = {"alice": "wonderland", "bob": "builder"}
 
