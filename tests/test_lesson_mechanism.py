@@ -80,3 +80,16 @@ def test_the_folder_is_removed():
     folder = made.folder
     made.remove()
     assert not folder.exists()
+
+
+@pytest.mark.parametrize("script", __import__("channels_lab.notebooks", fromlist=["scripts"]).scripts(),
+                         ids=lambda p: p.stem[:2])
+def test_the_fast_reader_agrees_with_jupytext(script):
+    import jupytext
+
+    expected = []
+    for cell in jupytext.read(script).cells:
+        first, _, rest = cell.source.partition("\n")
+        if cell.cell_type == "code" and first.split(" ")[0] == lesson.MAGIC:
+            expected.append((first[len(lesson.MAGIC):].strip() or lesson.DEFAULT_MODULE, rest.strip("\n")))
+    assert lesson.cells_of(script) == expected
