@@ -146,7 +146,38 @@ except TimeoutError:
 # The layer never calls a consumer; it only fills mailboxes. A running consumer always waits
 # on its own channel and dispatches what arrives by `"type"`. That is why a consumer calls
 # `group_discard` in `disconnect`: otherwise the group keeps filling a mailbox nobody reads.
-#
+# Here is the group chat beside a copy that forgets to leave:
+
+# %%
+class ForgetfulGroupChatConsumer(GroupChatConsumer):
+    """GroupChatConsumer without its disconnect: it never leaves the group."""
+
+    def disconnect(self, code):
+        pass
+
+# %% [markdown]
+# Only `disconnect` differs. The in-memory layer keeps its groups in a dict, `layer.groups`
+# (group name to member channels), so we can look at what a group holds after a client left:
+
+# %%
+for consumer in (GroupChatConsumer, ForgetfulGroupChatConsumer):
+    client = WebsocketCommunicator(consumer.as_asgi(), "/ws/group/")
+    await client.connect()
+    await client.disconnect()
+    left_over = list(layer.groups.get("everyone", {}))
+    line = f"{consumer.__name__:26} members of 'everyone' after its client left: {len(left_over)}"
+    if left_over:
+        await layer.group_send("everyone", {"type": "group.text", "text": "anyone?"})
+        line += f" | a group_send still fills its mailbox: {await layer.receive(left_over[0])}"
+        await layer.group_discard("everyone", left_over[0])  # tidy up by hand
+    print(line)
+
+# %% [markdown]
+# The consumer that left cleanly emptied the group. The forgetful one's channel stayed a
+# member after its client was gone, and `group_send` kept putting messages in a mailbox that
+# nobody will ever read, until `group_expiry` (a day by default, see the expiry section).
+
+# %% [markdown]
 # **Names.** A group name may use ASCII letters, digits, `-`, `_` and `.`, and must be shorter
 # than 100 characters. A channel name may in addition have one `!`, followed by the
 # process-specific part (`channels/layers.py`, `channel_name_regex`):
