@@ -17,12 +17,14 @@ import argparse
 import csv
 import os
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import course
 from .grading import DEFAULT_TIMEOUT, ExerciseResult, grade
+from .sandbox import SANDBOX_MISSING, Sandbox
 
 MARKS = {"done": "✓", "not yet": "✗", "broken": "!"}
 
@@ -134,25 +136,68 @@ def feedback(student: str, results: list[ExerciseResult]) -> str:
     total = sum(r.points for r in results)
     lines = [f"# Feedback for {student}", "",
              f"Total: {total:g} / {sum(r.exercise.points for r in results)} points", ""]
+    if not all(r.sandboxed for r in results):
+        lines += [f"Note: {SANDBOX_MISSING}.", ""]
     for r in results:
         lines.append(f"## {r.exercise.id} · {r.exercise.title}: {r.points:g} / {r.exercise.points}")
+        taught = f"notebooks/{r.exercise.notebook}.ipynb"
+        if r.not_attempted and not r.broken and r.points == 0:
+            lines.append(f"- not attempted: {r.exercise.file} is the file as shipped (taught in {taught})")
+            lines.append("")
+            continue
         if r.broken:
             lines.append(f"- {r.broken}")
         for test in r.failures:
             lines.append(f"- failed: {test.description}: {test.message}")
         if r.status == "done":
             lines.append("- all tests passed")
+        else:
+            lines.append(f"- taught in {taught}")
         lines.append("")
     return "\n".join(lines)
+
+
+def grade_students(folders: list[Path], exercises: list[course.Exercise], timeout: float,
+                   jobs: int) -> list[ExerciseResult]:
+    """Every (folder, exercise) graded, folder by folder: one warm sandbox per folder, closed after its last run."""
+    lock = threading.Lock()
+    boxes: dict[Path, Sandbox] = {}
+    remaining = {folder: len(exercises) for folder in folders}
+
+    def run(pair):
+        folder, exercise = pair
+        with lock:
+            box = boxes.get(folder)
+            if box is None or box._gone:  # a run that killed its worker costs only itself a fresh one
+                if box is not None:
+                    box.close()
+                box = boxes[folder] = Sandbox()
+        try:
+            return grade(exercise, folder, timeout, sandbox=box)
+        finally:
+            with lock:
+                remaining[folder] -= 1
+                last = remaining[folder] == 0
+                if last:
+                    boxes.pop(folder, None)
+            if last:
+                box.close()
+
+    with ThreadPoolExecutor(jobs) as pool:
+        return list(pool.map(run, [(folder, exercise) for folder in folders for exercise in exercises]))
+
+
+def warn_if_unsandboxed(results: list[ExerciseResult]) -> None:
+    if not all(r.sandboxed for r in results):
+        print(f"warning: {SANDBOX_MISSING}", file=sys.stderr)
 
 
 def grade_class(class_folder: Path, out: Path, timeout: float, jobs: int, only: str | None = None) -> Path:
     """Grade every student subfolder; write grades.csv and feedback/<student>.md under ``out``."""
     students = sorted(p for p in class_folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     exercises = selected(only)
-    pairs = [(s, ex) for s in students for ex in exercises]
-    with ThreadPoolExecutor(jobs) as pool:
-        graded = list(pool.map(lambda pair: grade(pair[1], pair[0], timeout), pairs))
+    graded = grade_students(students, exercises, timeout, jobs)
+    warn_if_unsandboxed(graded)
     by_student = {s.name: graded[i * len(exercises):(i + 1) * len(exercises)] for i, s in enumerate(students)}
     (out / "feedback").mkdir(parents=True, exist_ok=True)
     with (out / "grades.csv").open("w", newline="", encoding="utf-8") as f:
@@ -174,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, default=course.EXERCISES_DIR, help="the learner's folder (default exercises/)")
     parser.add_argument("--out", type=Path, default=Path("grades"), help="where grade-class writes (default grades/)")
     parser.add_argument("--timeout", type=float, default=float(os.environ.get("TIMEOUT") or DEFAULT_TIMEOUT))
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=int, default=2 * (os.cpu_count() or 1),
+                        help="runs at once (default twice the cores: most tests wait on servers)")
     parser.add_argument("--only", help="grade only these exercises, comma-separated (grade, grade-class)")
     args = parser.parse_args(argv)
     needs_target = {"hint": "an exercise id, as in: make hint EX=ex01", "check": "an exercise id, as in: make check EX=ex01",
@@ -198,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
             if not folder.is_dir():
                 parser.error(f"{folder} is not a folder")
             if args.command == "grade":
-                print(grade_report(folder, args.timeout, args.jobs, args.only)[0])
+                report, results = grade_report(folder, args.timeout, args.jobs, args.only)
+                warn_if_unsandboxed(results)
+                print(report)
             else:
                 written = grade_class(folder, args.out, args.timeout, args.jobs, args.only)
                 print(f"wrote {written} and {args.out / 'feedback'}/")

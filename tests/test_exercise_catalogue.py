@@ -12,6 +12,7 @@ import pytest
 
 from channels_lab import course
 from channels_lab.grading import grade
+from channels_lab.sandbox import Sandbox
 from channels_lab.testing import skip_or_fail
 
 ANSWERS = sorted(course.CATALOGUE_DIR.glob("ex[0-9][0-9]/*_*.py"))
@@ -33,13 +34,18 @@ def graded(request):
     selected = [item.callspec.params["answer"] for item in request.session.items
                 if "answer" in getattr(getattr(item, "callspec", None), "params", {})]
 
+    shared = Sandbox()  # the course's own answers share one warm sandbox; each run still has its own copy
+
     def run(path):
         with tempfile.TemporaryDirectory(prefix="channels-lab-catalogue-") as folder:
             exercise = exercise_of(path)
             shutil.copy(path, Path(folder) / exercise.file)
-            return grade(exercise, Path(folder))
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        return dict(zip(selected, pool.map(run, selected)))
+            return grade(exercise, Path(folder), sandbox=shared)
+    try:
+        with ThreadPoolExecutor(2 * (os.cpu_count() or 1)) as pool:
+            return dict(zip(selected, pool.map(run, selected)))
+    finally:
+        shared.close()
 
 
 def test_every_catalogued_exercise_has_three_wrong_answers_and_a_right_one():
