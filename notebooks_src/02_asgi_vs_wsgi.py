@@ -448,8 +448,10 @@ print(*[line.strip() for line in inspect.getsource(txaio._common._BatchedTimer.c
 # to daphne's own check, and as autobahn's *opening-handshake timeout*, which drops the TCP
 # connection. autobahn schedules that drop on a txaio batched timer, whose `int(now + delay)`
 # rounds the deadline down to a whole second: with a limit of N seconds the drop comes after
-# between N − 1 and N seconds. An app that does not want a connection should say so:
-# `websocket.close` before accepting refuses it at once. Two apps side by side: one never answers `websocket.connect`, one refuses it.
+# between N − 1 and N seconds (daphne's own check, run every 2 seconds, comes later still).
+# An app that does not want a connection should say so: `websocket.close` before accepting
+# refuses it at once. Two apps side by side: one never answers `websocket.connect`, one
+# refuses it.
 
 # %%
 # %%lesson
@@ -470,7 +472,7 @@ async def refuses(scope, receive, send):
 
 # %% [markdown]
 # The only difference: `refuses` sends `websocket.close` where `forgets_to_accept` sends nothing.
-# `gate` serves `/refuse/` with the first and every other path with the second.
+# `gate` below serves `/refuse/` with `refuses` and every other path with `forgets_to_accept`.
 
 # %%
 # %%lesson
