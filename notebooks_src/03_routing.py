@@ -173,7 +173,8 @@ class UploadConsumer(JsonWebsocketConsumer):
 # %% [markdown]
 # `UploadConsumer` makes no thumbnail itself: it sends `{"type": "thumbnail.make", ...}` to the
 # channel `"thumbnails"` with its own channel name to reply to, and relays the answer, which
-# arrives as a `thumbnail.done` event and so calls `thumbnail_done()`.
+# arrives as a `thumbnail.done` event and so calls `thumbnail_done()`. The channel layer's
+# methods are coroutines; `async_to_sync()` lets sync code like this call one and wait for it.
 
 # %%
 # %%lesson
