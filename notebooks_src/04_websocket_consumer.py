@@ -434,7 +434,8 @@ print("/ws/shout/ answers:", await shout("hello"))
 
 # %% [markdown]
 # With the cell as written, `ShoutConsumer` accepts and shouts; after your edit this cell
-# prints `refused with HTTP 403` (a close before `accept()`, next section) or `hello`.
+# prints `refused with HTTP 403` (a close before `accept()`; see "A refusal is an HTTP
+# response" below) or `hello`.
 
 # %% [markdown]
 # ### Close codes and reasons
