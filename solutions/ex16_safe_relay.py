@@ -5,9 +5,11 @@
 
 - ``{"text": "hi"}`` reaches every member (sender included) as ``{"from": "a member", "text": "hi"}``;
 - whatever else the client puts in its JSON (``"type"`` above all) changes nothing: the event
-  you send to the group is built by you, with a fixed type;
-- a message without a string ``"text"`` gets ``{"error": "..."}`` back, to the sender only,
-  and the connection stays open.
+  you send to the group is built by you, with a fixed type, and carries none of the client's
+  other fields;
+- a message without a string ``"text"``, or JSON that is not an object at all (``["hi"]``,
+  ``null``, ``42``), gets ``{"error": "<a sentence>"}`` back, to the sender only, and the
+  connection stays open.
 
 Check your work:  make check EX=ex16   (or check("ex16") at the end of the notebook)
 Stuck?            make hint EX=ex16
@@ -30,7 +32,7 @@ class SafeRelay(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         """Relay content["text"] to the group as a relay.message event; answer bad input with an error."""
-        text = content.get("text")
+        text = content.get("text") if isinstance(content, dict) else None  # ["hi"] has no .get
         if not isinstance(text, str):
             await self.send_json({"error": "send {\"text\": \"...\"}"})
             return

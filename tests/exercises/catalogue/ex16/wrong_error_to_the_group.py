@@ -1,0 +1,33 @@
+"""ex16 wrong answer: sends the error through the group, so every member hears about one member's bad input.
+
+expect: expected alice to hear nothing
+"""
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+
+class SafeRelay(AsyncJsonWebsocketConsumer):
+    group = "relay"
+
+    async def connect(self):
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        text = content.get("text") if isinstance(content, dict) else None
+        if not isinstance(text, str):
+            await self.channel_layer.group_send(self.group, {"type": "relay.error"})
+            return
+        await self.channel_layer.group_send(self.group, {"type": "relay.message", "text": text})
+
+    async def relay_error(self, event):
+        await self.send_json({"error": "someone sent a message without text"})
+
+    async def relay_message(self, event):
+        await self.send_json({"from": "a member", "text": event["text"]})
+
+    async def relay_announce(self, event):
+        await self.send_json({"from": "the ADMINS", "text": event["text"]})
