@@ -34,7 +34,7 @@ setup_django(DEMO_DATABASE=":memory:")
 # %%lesson
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
+from channels.security.websocket import OriginValidator
 from django.urls import path
 
 # %% [markdown]
@@ -80,7 +80,11 @@ class RefuseConsumer(AsyncWebsocketConsumer):
 # Now the page's script. It finds its elements through the `<div>` that holds it and keeps
 # its names inside a function, so the same snippet works as a page of its own and inside this
 # notebook's output, even when the cell runs again. It also stores its socket in
-# `window.labSocket`, for the cells below to inspect.
+# `window.labSocket`, for the cells below to inspect. `socketUrl()` decides where to dial: the
+# server listens on `127.0.0.1` of the *kernel's* machine, so a browser elsewhere (Binder,
+# JupyterHub) must go through the Jupyter server, which forwards
+# `<base URL>proxy/<port>/<path>` to `127.0.0.1:<port>` (the `jupyter-server-proxy` extension,
+# installed with the course).
 
 # %%
 # %%lesson
@@ -91,6 +95,17 @@ const STATES = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
 const BIG = 512 * 1024;  // under daphne's default limit of 1 MiB per message
 let ws;
 
+function socketUrl() {
+  const url = new URL(root.dataset.url, location.href);  // a relative URL means: beside this page
+  const jupyter = document.getElementById("jupyter-config-data");  // set on JupyterLab's pages
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(location.hostname);
+  if (jupyter && !local && url.hostname === "127.0.0.1") {  // a remote JupyterLab: through its server
+    const base = JSON.parse(jupyter.textContent).baseUrl;
+    return new URL(`${base}proxy/${url.port}${url.pathname}`, location.href).href.replace(/^http/, "ws");
+  }
+  return url.href.replace(/^http/, "ws");
+}
+
 function log(text) {
   const line = document.createElement("li");
   line.textContent = text;
@@ -100,7 +115,8 @@ function log(text) {
 }
 
 function connect() {
-  ws = window.labSocket = new WebSocket(root.dataset.url);  // starts the handshake, returns at once
+  ws = window.labSocket = new WebSocket(socketUrl());  // starts the handshake, returns at once
+  $("url").textContent = ws.url;
   ws.binaryType = "arraybuffer";                 // binary messages arrive as ArrayBuffer, not Blob
   log(`new WebSocket(): readyState ${ws.readyState} (${STATES[ws.readyState]})`);
   ws.onopen = () => log(`open: readyState ${ws.readyState} (${STATES[ws.readyState]})`);
@@ -150,10 +166,10 @@ BUTTONS = {
 
 
 def lab_page(ws_url):
-    """The page as an HTML snippet whose socket dials ``ws_url``."""
+    """The page as an HTML snippet whose socket dials ``ws_url`` (relative: beside the page)."""
     buttons = "\n".join(f'<button data-role="{role}">{label}</button>' for role, label in BUTTONS.items())
     return f"""<div data-url="{ws_url}" style="font-family: sans-serif">
-<p>WebSocket to <code>{ws_url}</code> · readyState <b data-role="state">none</b>
+<p>WebSocket to <code data-role="url">{ws_url}</code> · readyState <b data-role="state">none</b>
  · bufferedAmount <span data-role="buffered">0</span></p>
 {buttons}
 <ol data-role="log"></ol>
@@ -162,20 +178,21 @@ def lab_page(ws_url):
 
 # %% [markdown]
 # `lab_page(url)` puts the socket's URL in a `data-url` attribute, where the script reads it.
-# An ASGI app serves the page over HTTP, and a router puts it beside the two consumers:
+# An ASGI app serves the page over HTTP (with the relative URL `ws/lab/`, so the page works
+# wherever it is served from, through a proxy too), and a router puts it beside the two
+# consumers:
 
 # %%
 # %%lesson
 async def http_app(scope, receive, send):
-    """``GET /``: the page, its socket dialling this same host; anything else: 404."""
+    """``GET /``: the page, its socket dialling ``ws/lab/`` beside it; anything else: 404."""
     while (await receive()).get("more_body"):
         pass
     if scope["path"] != "/":
         await send({"type": "http.response.start", "status": 404})
         await send({"type": "http.response.body", "body": b"not found"})
         return
-    host = dict(scope["headers"])[b"host"].decode()
-    body = f"<!doctype html>\n<title>WebSocket lab</title>\n{lab_page(f'ws://{host}/ws/lab/')}\n".encode()
+    body = f"<!doctype html>\n<title>WebSocket lab</title>\n{lab_page('ws/lab/')}\n".encode()
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"text/html; charset=utf-8")]})
     await send({"type": "http.response.body", "body": body})
@@ -183,16 +200,19 @@ async def http_app(scope, receive, send):
 
 application = ProtocolTypeRouter({
     "http": http_app,
-    "websocket": AllowedHostsOriginValidator(URLRouter([
+    "websocket": OriginValidator(URLRouter([
         path("ws/lab/", LabConsumer.as_asgi()),
         path("ws/refuse/", RefuseConsumer.as_asgi()),
-    ])),
+    ]), ["*"]),
 })
 
 # %% [markdown]
-# `http_app` answers `GET /` with the page; WebSockets go through the origin check to the
-# two consumers. daphne serves the module; the server must outlive this cell, so an
-# `AsyncExitStack` holds it, and the last cell before the exercises closes the stack.
+# `http_app` answers `GET /` with the page; WebSockets go to the two consumers. The origin
+# check lets every origin through (`["*"]`, `channels/security/websocket.py:52,74`): the page
+# in this notebook's output comes from JupyterLab's origin, whatever host that is on your
+# machine or on a hosted Jupyter (notebook 09 is about choosing origins).
+# daphne serves the module; the server must outlive this cell, so an `AsyncExitStack` holds
+# it, and the last cell before the exercises closes the stack.
 
 # %%
 import contextlib
@@ -221,10 +241,10 @@ HTML(lab_page(lab_url))
 
 # %% [markdown]
 # In a running JupyterLab the page connects at once (the first log lines say `CONNECTING`, then
-# `OPEN`). Two conditions: your browser must run on the same machine as the kernel (the socket
-# goes to `127.0.0.1`), and the output must be fresh: JupyterLab does not run the scripts in
-# the saved outputs of a notebook you did not run yourself, so on the saved copy the buttons
-# do nothing until you re-run the cells. nbval cannot click either, which is why the rest of
+# `OPEN`), directly when your browser runs on the kernel's machine, through the Jupyter
+# server otherwise (the line above the buttons shows which URL it dialled). The output must
+# be fresh: JupyterLab does not run the scripts in the saved outputs of a notebook you did not
+# run yourself, so on the saved copy the buttons do nothing until you re-run the cells. nbval cannot click either, which is why the rest of
 # the notebook drives a real browser from Python.
 
 # %% [markdown]

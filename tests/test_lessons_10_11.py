@@ -52,16 +52,20 @@ async def test_lab_consumer_closes_with_4001_and_its_reason_when_asked(nb10):
     await client.disconnect()
 
 
-async def test_lab_application_refuses_foreign_origins_and_the_refuse_route(nb10):
-    for path, headers in [("/ws/lab/", []), ("/ws/refuse/", [DEMO_ORIGIN])]:
-        client = WebsocketCommunicator(nb10.application, path, headers=headers)
-        assert (await client.connect())[0] is False, path
+async def test_lab_application_accepts_any_origin_but_refuses_the_refuse_route(nb10):
+    """Every origin passes: the in-notebook page comes from JupyterLab's origin, wherever that is."""
+    for path, origin, accepted in [("/ws/lab/", b"https://hub.example.test", True),
+                                   ("/ws/lab/", None, True), ("/ws/refuse/", b"http://127.0.0.1", False)]:
+        client = WebsocketCommunicator(nb10.application, path, headers=[(b"origin", origin)] if origin else [])
+        assert (await client.connect())[0] is accepted, (path, origin)
+        if accepted:
+            await client.disconnect()
 
 
 def test_page_snippet_connects_to_the_url_it_is_given(nb10):
     html = nb10.lab_page("ws://127.0.0.1:1234/ws/lab/")
     assert 'data-url="ws://127.0.0.1:1234/ws/lab/"' in html
-    assert 'addEventListener("onopen"' in html and "new WebSocket(root.dataset.url)" in html
+    assert 'addEventListener("onopen"' in html and "new WebSocket(socketUrl())" in html
     assert html.count("<button") == len(nb10.BUTTONS)
 
 
@@ -69,7 +73,7 @@ async def test_lab_server_serves_the_page_and_drops_the_reason_on_close(nb10):
     with run_daphne("lesson:application") as server:
         with urllib.request.urlopen(server.url + "/", timeout=5) as response:
             page = response.read().decode()
-        assert f'data-url="{server.ws_url("/ws/lab/")}"' in page
+        assert 'data-url="ws/lab/"' in page  # relative: the script resolves it beside the page
         async with connect(server.ws_url("/ws/lab/"), origin=server.origin) as ws:
             await ws.send("close")
             with pytest.raises(ConnectionClosedError):
@@ -89,6 +93,22 @@ async def test_an_edited_page_script_is_served_on_the_next_request(nb10):
         lessons.add(cell.replace("hello from the browser", "edited in the notebook"))
         with urllib.request.urlopen(server.url + "/", timeout=5) as response:
             assert "edited in the notebook" in response.read().decode()
+
+
+async def test_the_page_dials_through_the_jupyter_server_when_the_browser_is_elsewhere(nb10):
+    """A JupyterLab page on another host goes through <base_url>proxy/<port>/; a local one dials directly."""
+    from channels_lab.testing import require_chromium
+
+    require_chromium()
+    config = '<script id="jupyter-config-data" type="application/json">{"baseUrl": "/user/learner/"}</script>'
+    html = config + nb10.lab_page("ws://127.0.0.1:1234/ws/lab/")
+    async with browser.chromium() as chromium:
+        page = await chromium.new_page()
+        await page.route("**/user/learner/lab", lambda route: route.fulfill(body=html, content_type="text/html"))
+        for jupyter, dialled in [("https://hub.example.test", "wss://hub.example.test/user/learner/proxy/1234/ws/lab/"),
+                                 ("http://localhost:8888", "ws://127.0.0.1:1234/ws/lab/")]:
+            await page.goto(f"{jupyter}/user/learner/lab")
+            assert await page.evaluate("labSocket.url") == dialled, jupyter
 
 
 def _script(notebook):
