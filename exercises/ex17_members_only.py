@@ -6,7 +6,8 @@ Write ``MembersOnlyConsumer.connect``. ``AuthMiddlewareStack`` puts the user in
 - a logged-in user is accepted and greeted with the text frame ``"hello, <username>"``;
 - anyone else (an ``AnonymousUser``, or no ``"user"`` in the scope at all because the app is
   not wrapped in ``AuthMiddlewareStack``) is accepted and then closed with ``LOGIN_REQUIRED``
-  (4401), so the page can tell them to log in. Refusing before ``accept()`` would reach a
+  (4401), so the page can tell them to log in (a message saying why may come before the
+  close, and the close may carry a reason). Refusing before ``accept()`` would reach a
   browser only as an HTTP 403, without any code.
 
 Check your work:  make check EX=ex17   (or check("ex17") at the end of the notebook)
