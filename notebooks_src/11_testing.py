@@ -492,7 +492,10 @@ async def test_lobby_greets(lobby):
 # To run the file, a small helper starts pytest in a fresh process, as you would from a
 # terminal (`pytest test_consumers.py::test_name`), and prints each test's outcome with its
 # error. `PYTEST_DISABLE_PLUGIN_AUTOLOAD` and `-p pytest_asyncio.plugin` load only the plugin
-# these tests need, which makes the start faster.
+# these tests need, which makes the start faster; `-o asyncio_mode=auto` lets `async def`
+# tests and fixtures run without a marker (a project sets it in its pytest configuration, as
+# this repository's `pyproject.toml` does). The subprocess inherits this kernel's
+# `DEMO_DATABASE`, so the tests use this notebook's database file.
 
 # %%
 import re
