@@ -132,6 +132,9 @@ def crash(output):
 
 async def test_over_daphne_a_running_lookup_does_not_make_other_clients_wait(module, tmp_path):
     """Over daphne too, while one client's lookup runs, another client's ping is answered at once"""
+    client = await connected(module)  # an unsolved or crashing consumer fails here, before daphne starts
+    await answer(client, "ping", timeout=5)
+    await client.disconnect()
     (tmp_path / "ex11_served.py").write_text(SERVED)
     folder = os.environ.get(SUBMISSION_ENV, str(EXERCISES_DIR))
     env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), django_env()["PYTHONPATH"]]), "EX11_FOLDER": folder}
