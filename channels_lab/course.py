@@ -37,6 +37,7 @@ class Exercise:
     file: str
     points: int
     hints: tuple[str, ...]
+    timeout: float = 0  # seconds its tests may take, when more than the grader's default (course.toml)
 
     @property
     def tests(self) -> Path:
