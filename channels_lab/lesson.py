@@ -39,17 +39,21 @@ MAGIC = "%%lesson"
 
 
 def defined_names(source: str) -> frozenset[str]:
-    """The top-level names a piece of code binds: its classes, functions, imports and assignments."""
-    names = set()
+    """The names that identify a piece of code: the classes, functions and variables it defines.
+
+    Imports do not count (two cells may both ``import json``), except in a cell of imports
+    only, which is known by all its imports together (an ``("import", ...)`` entry).
+    """
+    names, imported = set(), set()
     for node in ast.parse(source).body:
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             names.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            imported.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
-    return frozenset(names)
+    return frozenset(names) if names else frozenset([("import", frozenset(imported))])
 
 
 @dataclass
@@ -115,11 +119,33 @@ class LessonModule:
         os.replace(draft, self.path)
 
 
+FOLDER_PREFIX = "channels-lab-lesson-"
+
+
+def _remove_orphans() -> None:
+    """Delete lesson folders whose kernel is gone (a kernel killed before its atexit hook ran)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name[len(FOLDER_PREFIX):].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Lessons:
     """The lesson modules of one process (a kernel, or a test), in a temporary folder of their own."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="channels-lab-lesson-"))
+        _remove_orphans()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         self.modules: dict[str, LessonModule] = {}
         if str(self.folder) not in sys.path:
             sys.path.insert(0, str(self.folder))

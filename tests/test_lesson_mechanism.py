@@ -34,7 +34,28 @@ def lessons():
 
 def test_parts_are_known_by_the_names_they_define():
     assert lesson.defined_names(ROUTES) == {"PREFIX", "application"}
-    assert lesson.defined_names(IMPORTS) == {"WebsocketConsumer", "URLRouter", "path"}
+    assert lesson.defined_names("import json\n" + ECHO) == {"EchoConsumer"}
+    assert lesson.defined_names(IMPORTS) == {("import", frozenset({"WebsocketConsumer", "URLRouter", "path"}))}
+
+
+def test_two_parts_that_import_the_same_module_stay_apart(lessons):
+    lessons.add("import json\n\ndef first():\n    return json.dumps(1)\n")
+    lessons.add("import json\n\ndef second():\n    return json.dumps(2)\n")
+    module = lessons.modules["lesson"].module
+    assert (module.first(), module.second()) == ("1", "2")
+
+
+def test_folders_of_dead_kernels_are_removed():
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = Path(tempfile.gettempdir()) / f"{lesson.FOLDER_PREFIX}{dead.stdout.strip()}-test"
+    orphan.mkdir()
+    with lesson.Lessons():
+        assert not orphan.exists()
 
 
 def test_rerunning_a_part_replaces_it_in_place(lessons):
