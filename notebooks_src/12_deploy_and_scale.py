@@ -709,10 +709,11 @@ print("redis-server and daphnes stopped:", all(s.process.poll() is not None for 
 check("ex23")
 
 # %% [markdown]
-# **ex24 · Share groups between daphne processes through Redis.** In
-# `exercises/ex24_redis_layers.py` write `channel_layers(redis_url, capacity)`, returning a
-# `CHANNEL_LAYERS` setting whose default layer is Redis at `redis_url` with the given
-# capacity and no socket timeout. The tests build two layers from it, as two processes would.
+# **ex24 · Two apps, the same Redis servers, kept apart.** In `exercises/ex24_redis_layers.py`
+# write `channel_layers(redis_urls, capacity)`, returning a `CHANNEL_LAYERS` setting with two
+# Redis layers: the chat's `"default"` and a `"jobs"` layer for background workers, each with its
+# own prefix, capacity and expiry, both spread over every server in `redis_urls`, and neither
+# timing out a quiet connection. The tests build both layers against two real redis-servers.
 
 # %%
 check("ex24")
