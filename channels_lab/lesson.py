@@ -122,7 +122,7 @@ class LessonModule:
 FOLDER_PREFIX = "channels-lab-lesson-"
 
 
-def _remove_orphans() -> None:
+def remove_orphans() -> None:
     """Delete lesson folders whose kernel is gone (a kernel killed before its atexit hook ran)."""
     for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
         pid = folder.name[len(FOLDER_PREFIX):].split("-")[0]
@@ -144,7 +144,7 @@ class Lessons:
     """The lesson modules of one process (a kernel, or a test), in a temporary folder of their own."""
 
     def __init__(self) -> None:
-        _remove_orphans()
+        remove_orphans()
         self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         self.modules: dict[str, LessonModule] = {}
         if str(self.folder) not in sys.path:

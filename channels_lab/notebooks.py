@@ -76,6 +76,9 @@ def execute(script: Path, timeout: int = 120) -> float:
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     ).execute(env=kernel_env())
     seconds = time.monotonic() - started
+    from .lesson import remove_orphans
+
+    remove_orphans()  # the kernel's lesson folder, if it was stopped before its atexit hook ran
     nbformat.write(notebook, ipynb_of(script))
     return seconds
 
