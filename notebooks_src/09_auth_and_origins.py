@@ -150,15 +150,23 @@ async def websocket(scope, receive, send):
 application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket})
 
 # %% [markdown]
-# daphne serves it with a fresh database holding `alice` and `bob`. The demo's settings read
-# the database's path from `DEMO_DATABASE`; the lesson reads its own origins from
-# `SITE_ORIGINS`, so the server is started on a port chosen first:
+# A fresh database holds the users `alice` and `bob`. Every server and the browser of this
+# notebook go on one `AsyncExitStack`, closed before the exercises:
+
+# %%
+servers = contextlib.AsyncExitStack()
+USERS = {"alice": "wonderland", "bob": "builder"}
+database = servers.enter_context(temporary_database(USERS))
+print("a migrated database with the users", sorted(USERS))
+
+# %% [markdown]
+# daphne serves the lesson with it. The demo's settings read the database's path from
+# `DEMO_DATABASE`; the lesson reads its own origins from `SITE_ORIGINS`, so the server is
+# started on a port chosen first:
 
 # %%
 from channels_lab.servers import free_port
 
-servers = contextlib.AsyncExitStack()
-database = servers.enter_context(temporary_database({"alice": "wonderland", "bob": "builder"}))
 port = free_port()
 server = servers.enter_context(run_daphne("lesson:application", port=port, env={
     "DEMO_DATABASE": database, "SITE_ORIGINS": f"http://127.0.0.1:{port} http://localhost:{port}"}))
@@ -611,16 +619,24 @@ SESSION_COOKIE_SAMESITE = "None"
 SESSION_COOKIE_SECURE = True
 
 # %% [markdown]
-# Alice logs in on that server. Cookies ignore ports, so her new `sessionid` replaces the old
-# one for `127.0.0.1` (both servers share the database). Back on her page of the first server,
-# every page tries again:
+# The lesson's settings take everything from the demo's and change two cookie settings. A
+# second daphne serves the same lesson with them (`DJANGO_SETTINGS_MODULE=lesson_settings`),
+# and alice logs in there:
 
 # %%
-with run_daphne("lesson:application", env={"DEMO_DATABASE": database, "DJANGO_SETTINGS_MODULE": "lesson_settings"}) as lax_free:
-    await browser_log_in(tab, lax_free.url, "alice", "wonderland")
-    sessionid = next(cookie for cookie in await browser.cookies() if cookie["name"] == "sessionid")
-    print(f"sessionid: SameSite={sessionid['sameSite']} Secure={sessionid['secure']}")
-await tab.goto(server.url + "/accounts/login/")  # back to alice's page on the first server
+lax_free = servers.enter_context(run_daphne(
+    "lesson:application", env={"DEMO_DATABASE": database, "DJANGO_SETTINGS_MODULE": "lesson_settings"}))
+await browser_log_in(tab, lax_free.url, "alice", "wonderland")
+sessionid = next(cookie for cookie in await browser.cookies() if cookie["name"] == "sessionid")
+print(f"sessionid: SameSite={sessionid['sameSite']} Secure={sessionid['secure']}")
+
+# %% [markdown]
+# Alice logged in on that server. Cookies ignore ports, so her new `sessionid` replaced the
+# old one for `127.0.0.1` (both servers share the database). Back on her page of the first
+# server, every page tries again:
+
+# %%
+await tab.goto(server.url + "/accounts/login/")
 await hijack_table()
 
 # %% [markdown]
@@ -634,7 +650,7 @@ await hijack_table()
 # %%
 await browser.close()
 await servers.aclose()
-print("daphne stopped:", server.process.poll() is not None and evil.process.poll() is not None,
+print("all daphnes stopped:", all(each.process.poll() is not None for each in (server, evil, lax_free)),
       "| database removed:", not os.path.exists(database))
 
 # %% [markdown]
