@@ -3,7 +3,7 @@
 import pytest
 import pytest_asyncio
 
-from channels_lab import run_daphne
+from channels_lab import lesson, run_daphne
 from channels_lab.browser import chromium
 from channels_lab.testing import require_chromium
 
@@ -29,9 +29,16 @@ def script(submission):
 
 
 @pytest.fixture(scope="module")
-def server():
-    with run_daphne("lessons.nb10_browser:application") as server:
-        yield server
+def server(script):
+    """Notebook 10's lesson server, built from its %%lesson cells: /ws/lab/ echoes, /ws/refuse/ refuses.
+
+    It needs the script first, so an unsolved stub fails without building the notebook's lessons."""
+    with lesson.from_notebook("10"):
+        try:
+            with run_daphne("lesson:application") as server:
+                yield server
+        finally:
+            lesson.use(None)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -45,7 +52,10 @@ async def page(server):
 
 async def run(page, script, url, messages):
     assert isinstance(script, str), f"expected exchange_script() to return a str, got {type(script).__name__}"
-    return await page.evaluate(RUN, [script, url, messages, LIMIT_MS])
+    got = await page.evaluate(RUN, [script, url, messages, LIMIT_MS])
+    if "result" in got:
+        assert type(got["result"]) is dict, f"expected exchange() to resolve with an object {{replies, code}}, got {got['result']!r}"
+    return got
 
 
 async def test_sends_after_open_and_returns_the_echoes_in_order(page, server, script):

@@ -1,0 +1,29 @@
+"""ex19 rightful variant: awaits open, then each reply, one promise per step; closes with 4000 (daphne answers 1000); rejects on the error event.
+"""
+
+EXCHANGE = """
+function next(ws, type) {
+  return new Promise((resolve, reject) => {
+    const failed = () => reject(new Error(`the connection to ${ws.url} failed`));
+    ws.addEventListener(type, resolve, {once: true});
+    if (type === "open") ws.addEventListener("error", failed, {once: true});
+  });
+}
+
+async function exchange(url, messages) {
+  const ws = new WebSocket(url);
+  const replies = [];
+  ws.onmessage = (event) => replies.push(event.data);
+  await next(ws, "open");
+  messages.forEach((message) => ws.send(message));
+  while (replies.length < messages.length) await next(ws, "message");
+  const closed = next(ws, "close");
+  ws.close(4000, "done");
+  const event = await closed;
+  return {replies: replies.slice(), code: event.code};
+}
+"""
+
+
+def exchange_script() -> str:
+    return EXCHANGE
