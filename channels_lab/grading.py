@@ -163,6 +163,7 @@ class ExerciseResult:
     broken: str = ""  # one line naming the exercise, when the tests could not judge the code
     sandboxed: bool = True  # False where bubblewrap is missing (channels_lab.sandbox.SANDBOX_MISSING)
     not_attempted: bool = False  # the file is exactly the stub the course ships in exercises/
+    cpu: float = 0.0  # CPU seconds of the run's child and the processes it reaped (benchmarks/grading.py)
 
     @property
     def passed(self) -> int:
@@ -234,6 +235,7 @@ def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT, sa
                 POOL.release(folder, box)
         if not reply.get("gone"):
             break
+    result.cpu = float(reply.get("cpu", 0.0) or 0.0)
     if reply.get("gone") and not stream.done:
         result.broken = f"{exercise.id}: the tests stopped early: the grading worker stopped" + (
             f": {said[-1][:200]}" if said else "")

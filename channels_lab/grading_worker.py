@@ -75,7 +75,8 @@ def child(request: dict, report_fd: int, output_fd: int) -> int:
 
 def serve(control: socket.socket) -> None:
     running: dict[int, dict] = {}  # pid -> {"job", "deadline", "timeout"}
-    control.send(json.dumps({"ready": True}).encode())
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    control.send(json.dumps({"ready": True, "cpu": usage.ru_utime + usage.ru_stime}).encode())
     while True:
         ready, _, _ = select.select([control], [], [], 0.02)
         if ready:
@@ -108,7 +109,7 @@ def serve(control: socket.socket) -> None:
                 _kill_group(pid)
         while running:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 break
             if pid == 0:
@@ -117,7 +118,7 @@ def serve(control: socket.socket) -> None:
             if run is None:
                 continue
             _kill_group(pid)  # servers the run left behind in its group
-            reply = {"job": run["job"]}
+            reply = {"job": run["job"], "cpu": usage.ru_utime + usage.ru_stime}  # the run and what it reaped
             if run["timeout"]:
                 reply["timeout"] = True
             else:

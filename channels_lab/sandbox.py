@@ -87,6 +87,8 @@ class SandboxGone(Exception):
 class Sandbox:
     """One warm worker (sandboxed when bubblewrap is here) that runs pytest in a forked child per request."""
 
+    total_warm_cpu = 0.0  # CPU seconds every worker of this process spent warming up (benchmarks/grading.py)
+
     def __init__(self) -> None:
         self.box = Path(tempfile.mkdtemp(prefix="channels-lab-grade-"))
         self.bwrap = bwrap_path() if sys.platform.startswith("linux") else None
@@ -108,6 +110,7 @@ class Sandbox:
         self._gone = self._closed = False
         self._ids = itertools.count(1)
         self.users = 0
+        self.warm_cpu = 0.0  # CPU seconds the worker spent importing, reported when it is ready
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -120,6 +123,8 @@ class Sandbox:
                 break
             reply = json.loads(message)
             if reply.get("ready"):
+                self.warm_cpu = reply.get("cpu", 0.0)
+                Sandbox.total_warm_cpu += self.warm_cpu
                 self._ready.set()
                 continue
             with self._lock:
