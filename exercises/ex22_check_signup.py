@@ -1,7 +1,7 @@
 """ex22 — Test a consumer that writes to the database, and clean up (notebooks/11_testing.ipynb).
 
 Write ``check_signup(application)``: an async test of a signup consumer like notebook 11's
-``SignupConsumer`` (``lessons/nb11_consumers.py``). ``application`` is an ASGI application
+``SignupConsumer`` (its ``%%lesson`` cell). ``application`` is an ASGI application
 such as ``SignupConsumer.as_asgi()``. With ``WebsocketCommunicator``, check that:
 
 1. ``{"register": "alice"}`` is answered with ``{"registered": "alice"}``;

@@ -8,7 +8,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from lessons.nb11_consumers import SignupConsumer
+from channels_lab import lesson
 
 # The tests' database is SQLite in memory (tests/conftest.py). Every query goes through
 # database_sync_to_async, which runs on one thread, so every query sees the same database.
@@ -17,6 +17,25 @@ from lessons.nb11_consumers import SignupConsumer
 @pytest.fixture(scope="module")
 def check_signup(submission):
     return submission("ex22_check_signup.py").check_signup
+
+
+_built = []  # notebook 11's lessons, built at the first connection (a second's work: not for a stub)
+
+
+async def lesson_signup(scope, receive, send):
+    """Notebook 11's ``SignupConsumer``, built from its %%lesson cells when a check first connects."""
+    if not _built:
+        _built.append(lesson.from_notebook("11"))
+    consumer = _built[0].modules["lesson"].module.SignupConsumer
+    await consumer.as_asgi()(scope, receive, send)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def remove_notebook_lesson():
+    yield
+    while _built:
+        _built.pop().remove()
+        lesson.use(None)
 
 
 @pytest.fixture
@@ -38,6 +57,22 @@ class SaysRegisteredButSavesNothing(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         await self.send_json({"registered": content["register"]})
+
+
+class RemembersNamesInMemory(AsyncJsonWebsocketConsumer):
+    """answers like the real one but keeps the names in memory (the database never sees them)"""
+
+    async def connect(self):
+        self.names = set()
+        await self.accept()
+
+    async def receive_json(self, content, **kwargs):
+        name = content["register"]
+        if name in self.names:
+            await self.send_json({"error": f"{name} is taken"})
+        else:
+            self.names.add(name)
+            await self.send_json({"registered": name})
 
 
 class RegistersTwice(AsyncJsonWebsocketConsumer):
@@ -62,19 +97,19 @@ async def run(check_signup, application):
 
 async def test_passes_for_the_lesson_signup_consumer(check_signup, users):
     """Your check passes for notebook 11's SignupConsumer"""
-    error = await run(check_signup, SignupConsumer.as_asgi())
+    error = await run(check_signup, lesson_signup)
     assert error is None, f"expected no error for the real consumer, got {type(error).__name__}: {error}"
 
 
 async def test_leaves_the_table_as_it_found_it(check_signup, users):
     """After your check the users table is as before: no alice, and zoe (there before) kept"""
-    await run(check_signup, SignupConsumer.as_asgi())
+    await run(check_signup, lesson_signup)
     got = await users()
     assert got == ["zoe"], f"expected usernames ['zoe'], got {got!r}"
 
 
-@pytest.mark.parametrize("consumer", [SaysRegisteredButSavesNothing, RegistersTwice],
-                         ids=["saves nothing", "registers twice"])
+@pytest.mark.parametrize("consumer", [SaysRegisteredButSavesNothing, RemembersNamesInMemory, RegistersTwice],
+                         ids=["saves nothing", "only in memory", "registers twice"])
 async def test_fails_for_a_broken_consumer(check_signup, users, consumer):
     """Your check fails for a consumer that"""
     error = await run(check_signup, consumer.as_asgi())

@@ -1,0 +1,24 @@
+"""ex22 wrong answer: deletes alice at the end of the checks, not in a finally, so a failed check leaves her behind.
+
+expect: after the failed check
+"""
+
+from channels.testing import WebsocketCommunicator
+
+
+async def check_signup(application) -> None:
+    from django.contrib.auth.models import User
+
+    alices = User.objects.filter(username="alice")
+    communicator = WebsocketCommunicator(application, "/ws/signup/")
+    connected, _ = await communicator.connect()
+    assert connected, "the connection was refused"
+    await communicator.send_json_to({"register": "alice"})
+    assert await communicator.receive_json_from() == {"registered": "alice"}
+    assert await alices.aexists(), "no user alice in the database"
+    await communicator.send_json_to({"register": "alice"})
+    reply = await communicator.receive_json_from()
+    assert isinstance(reply, dict) and "error" in reply, reply
+    assert await alices.acount() == 1
+    await communicator.disconnect()
+    await alices.adelete()

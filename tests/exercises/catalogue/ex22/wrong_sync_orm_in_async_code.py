@@ -1,0 +1,27 @@
+"""ex22 wrong answer: queries with the synchronous ORM (.exists(), .count()) straight from async code.
+
+expect: expected no error for the real consumer
+expect: SynchronousOnlyOperation
+"""
+
+from channels.testing import WebsocketCommunicator
+
+
+async def check_signup(application) -> None:
+    from django.contrib.auth.models import User
+
+    alices = User.objects.filter(username="alice")
+    communicator = WebsocketCommunicator(application, "/ws/signup/")
+    connected, _ = await communicator.connect()
+    assert connected, "the connection was refused"
+    try:
+        await communicator.send_json_to({"register": "alice"})
+        assert await communicator.receive_json_from() == {"registered": "alice"}
+        assert alices.exists(), "no user alice in the database"
+        await communicator.send_json_to({"register": "alice"})
+        reply = await communicator.receive_json_from()
+        assert isinstance(reply, dict) and "error" in reply, reply
+        assert alices.count() == 1
+        await communicator.disconnect()
+    finally:
+        await alices.adelete()
