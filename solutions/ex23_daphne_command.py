@@ -25,7 +25,8 @@ def daphne_command(
     It binds ``host`` and ``port``, refuses incoming messages over ``max_message_bytes``,
     pings a connection idle for ``ping_interval`` seconds and drops it if no answer comes
     within ``ping_timeout`` seconds, and, only when ``behind_proxy`` is true, takes the
-    client address and scheme from the proxy's X-Forwarded-* headers.
+    client's address from the proxy's X-Forwarded-For header (its port from X-Forwarded-Port):
+    the ``client`` a consumer finds in its scope.
 
     >>> daphne_command("demo_project.asgi:application")[0]
     'daphne'

@@ -42,6 +42,13 @@ def daphne_command(submission):
 
 def parsed(argv):
     """What daphne's own argument parser makes of ``argv`` (without the leading "daphne")."""
+    if type(argv) is not list:
+        pytest.fail(f"expected a list, got {type(argv).__name__}: {argv!r}", pytrace=False)
+    not_str = [item for item in argv if type(item) is not str]
+    if not_str:
+        pytest.fail(f"expected every item of the command to be a str (subprocess.run() and daphne read "
+                    f"strings), got {', '.join(f'{item!r} ({type(item).__name__})' for item in not_str)}",
+                    pytrace=False)
     try:
         return CommandLineInterface().parser.parse_args(argv[1:])
     except SystemExit:
@@ -75,12 +82,18 @@ def test_starts_with_daphne_and_sets_every_option(daphne_command):
     """Daphne's own parser reads your command as: bind, port, message limit, pings, application"""
     argv = daphne_command("demo_project.asgi:application", host="0.0.0.0", port=8123,
                           max_message_bytes=4096, ping_interval=7, ping_timeout=9)
-    assert isinstance(argv, list) and argv and argv[0] == "daphne", f"expected ['daphne', ...], got {argv!r}"
+    assert type(argv) is list and argv and argv[0] == "daphne", f"expected ['daphne', ...], got {argv!r}"
     args = parsed(argv)
-    got = (args.host, args.port, args.websocket_max_message_size, args.ping_interval, args.ping_timeout,
-           args.application)
-    want = ("0.0.0.0", 8123, 4096, 7, 9, "demo_project.asgi:application")
-    assert got == want, f"expected (host, port, max message, ping interval, ping timeout, app) {want!r}, got {got!r}"
+    read = {  # what daphne's parser made of each option: (got, wanted)
+        "bind address": (args.host, "0.0.0.0"),
+        "port": (args.port, 8123),
+        "message size limit": (args.websocket_max_message_size, 4096),
+        "ping interval": (args.ping_interval, 7),
+        "ping timeout": (args.ping_timeout, 9),
+        "application": (args.application, "demo_project.asgi:application"),
+    }
+    wrong = [f"{name} {got!r} (expected {want!r})" for name, (got, want) in read.items() if got != want]
+    assert not wrong, f"daphne reads your command as: {'; '.join(wrong)}; command: {argv!r}"
 
 
 def test_proxy_headers_only_when_behind_a_proxy(daphne_command):
