@@ -9,7 +9,8 @@ Playwright ``browser`` (headless Chromium) and the demo project served at ``base
 4. wait until the second page's log (``#log``, one ``<p>`` per line) shows the message;
 5. close both pages, and return the second page's log lines as a list of str.
 
-The tests' server accepts each WebSocket half a second late, as a slow network might.
+The tests' server accepts WebSockets late, as a slow network might, and not equally late:
+the second page's socket may open seconds after the first page's.
 
 Check your work:  make check EX=ex20   (or check("ex20") at the end of the notebook)
 Stuck?            make hint EX=ex20

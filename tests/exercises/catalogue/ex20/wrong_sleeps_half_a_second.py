@@ -1,0 +1,19 @@
+"""ex20 wrong answer: sleeps half a second after loading the pages instead of waiting for OPEN.
+
+expect: sent before that page's socket was OPEN
+"""
+
+
+async def say_in_room(browser, base_url: str, room: str, text: str) -> list[str]:
+    first, second = await browser.new_page(), await browser.new_page()
+    try:
+        for page in (first, second):
+            await page.goto(f"{base_url}/?room={room}")
+        await first.wait_for_timeout(500)  # "the server accepts half a second late"
+        await first.fill("#message", text)
+        await first.press("#message", "Enter")
+        await second.locator("#log p").filter(has_text=f"anonymous: {text}").wait_for()
+        return await second.locator("#log p").all_inner_texts()
+    finally:
+        await first.close()
+        await second.close()

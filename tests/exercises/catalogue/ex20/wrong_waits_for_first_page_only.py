@@ -1,0 +1,20 @@
+"""ex20 wrong answer: waits until the first page is OPEN, not the second, then sends.
+
+expect: did not return within
+expect: sent before that page's socket was OPEN
+"""
+
+
+async def say_in_room(browser, base_url: str, room: str, text: str) -> list[str]:
+    first, second = await browser.new_page(), await browser.new_page()
+    try:
+        for page in (first, second):
+            await page.goto(f"{base_url}/?room={room}")
+        await first.locator("#state").filter(has_text="OPEN").wait_for()
+        await first.fill("#message", text)
+        await first.press("#message", "Enter")
+        await second.locator("#log p").filter(has_text=f"anonymous: {text}").wait_for()
+        return await second.locator("#log p").all_inner_texts()
+    finally:
+        await first.close()
+        await second.close()
