@@ -4,8 +4,10 @@ Write ``protect(inner)``: it wraps the ASGI application ``inner`` (a URLRouter o
 so that
 
 - a connection whose ``Origin`` header names a host outside ``settings.ALLOWED_HOSTS``
-  (``127.0.0.1`` and ``localhost`` in the demo), or that sends no ``Origin`` at all, is
-  refused before ``inner`` sees it (cross-site WebSocket hijacking);
+  (``127.0.0.1`` and ``localhost`` in the demo; read the setting when ``protect()`` is
+  called), or that sends no ``Origin`` at all, is refused before ``inner`` sees it
+  (cross-site WebSocket hijacking). Only the host is compared: the site's pages are served
+  on more than one port;
 - ``inner`` finds the user of the session cookie in ``scope["user"]`` (an ``AnonymousUser``
   without one).
 
