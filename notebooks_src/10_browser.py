@@ -675,7 +675,8 @@ check("ex19")
 # write `async def say_in_room(browser, base_url, room, text)`: open the demo's chat page
 # twice in `room`, wait until both are connected, send `text` from the first page through its
 # form, wait until the second page shows it, close your pages and return the second page's log
-# lines. The tests' server accepts WebSockets slowly, as a real network might.
+# lines. The tests' server accepts WebSockets late, as a real network might, and the second
+# page's socket much later than the first's.
 
 # %%
 check("ex20")

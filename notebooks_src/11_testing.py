@@ -806,9 +806,9 @@ print("temporary database removed:", not workdir.exists())
 #
 # **ex21 · Test a consumer with `WebsocketCommunicator`.** In
 # `exercises/ex21_check_commands.py`, write `check_commands(application)`: an async test of
-# the demo's `CommandConsumer` (accepts; ping gets pong; add adds; bad JSON gets an error and
-# the connection stays usable). The grader runs it against the real consumer, which must
-# pass, and against six broken ones, each of which must make it fail.
+# the demo's `CommandConsumer` (accepts; ping gets exactly pong; add adds; bad JSON gets an error
+# and the connection stays usable). The grader runs it against the real consumer, which must
+# pass, and against seven broken ones, each of which must make it fail.
 
 # %%
 check("ex21")
