@@ -14,7 +14,6 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
 from channels_lab import browser, lesson, run_daphne
 from channels_lab.testing import DEMO_ORIGIN
-from lessons import nb10_slow_open  # ex20's slow server: exercise plumbing, not notebook 10's lesson
 
 
 def _lessons(notebook):
@@ -115,13 +114,6 @@ def _script(notebook):
     from channels_lab.notebooks import scripts
 
     return scripts([notebook])[0]
-
-
-async def test_slow_open_app_accepts_late_but_accepts():
-    client = WebsocketCommunicator(nb10_slow_open.application, "/ws/echo/", headers=[DEMO_ORIGIN])
-    connected, _ = await client.connect(timeout=nb10_slow_open.HANDSHAKE_DELAY + 2)
-    assert connected
-    await client.disconnect()
 
 
 def test_browser_module_launches_debian_chromium_offline():
