@@ -302,7 +302,7 @@ await mallory.send_json_to({"type": "relay.announce", "text": "Maintenance: repl
 print("alice sees:", await alice.receive_json_from())
 print("mallory sees:", await mallory.receive_json_from())
 
-for attempt in ({"type": "websocket.disconnect", "code": 1000}, ["hi"]):
+for attempt in ({"type": "websocket.disconnect", "code": 1000}, ["hi"], None):
     await mallory.send_json_to(attempt)
     print(f"mallory sent {attempt}, got:", await mallory.receive_json_from())
 print("alice's consumer finished:", alice.future.done())
@@ -311,7 +311,7 @@ for each in (alice, mallory):
 
 # %% [markdown]
 # Mallory's `type` was ignored. Her text arrived as an ordinary member's message, and the
-# attempts without a `text` string got an error, sent to Mallory alone. Alice kept her
+# attempts without a `text` string, or not an object at all, got an error, sent to Mallory alone. Alice kept her
 # connection.
 #
 # ## Several kinds of message: an allow-list
@@ -373,7 +373,9 @@ check("ex15")
 # %% [markdown]
 # **ex16 · A relay the client cannot steer.** In `exercises/ex16_safe_relay.py`, write
 # `SafeRelay.receive_json` so that a client's message reaches the room as text and nothing
-# else. Its `type` and any other fields are ignored, and bad input gets an error reply.
+# else. The event you send to the group is yours: a fixed type and the checked text, none of
+# the client's other fields. Bad input, including JSON that is not an object (`["hi"]`,
+# `null`), gets an error reply to the sender alone.
 
 # %%
 check("ex16")

@@ -697,15 +697,18 @@ for origin in ORIGINS:
 #
 # **ex17 · Members only, with a clear code.** In `exercises/ex17_members_only.py`, write
 # `MembersOnlyConsumer.connect`. Greet a logged-in user with `"hello, <username>"`. Accept
-# anyone else, then close the connection with 4401.
+# anyone else, then close the connection with 4401; a message saying why may come first, as
+# the demo's room does.
 
 # %%
 check("ex17")
 
 # %% [markdown]
 # **ex18 · Protect an application.** In `exercises/ex18_protect.py`, write `protect(inner)`.
-# It must refuse foreign and missing origins, and give `inner` the session's user in
-# `scope["user"]`.
+# It must refuse pages whose host is not in `settings.ALLOWED_HOSTS` (on any port) and
+# connections without an origin, and give `inner` the session's user in `scope["user"]`. This
+# is the demo's check; the table above showed what it still lets through. The tests log a user
+# in for real and connect from several ports.
 
 # %%
 check("ex18")
