@@ -311,8 +311,8 @@ for each in (alice, mallory):
 
 # %% [markdown]
 # Mallory's `type` was ignored. Her text arrived as an ordinary member's message, and the
-# attempts without a `text` string, or not an object at all, got an error, sent to Mallory alone. Alice kept her
-# connection.
+# attempts without a `text` string, or not an object at all, got an error, sent to Mallory
+# alone. Alice kept her connection.
 #
 # ## Several kinds of message: an allow-list
 #
