@@ -205,6 +205,7 @@ def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT, sa
     """
     from .sandbox import POOL, SandboxGone
 
+    timeout = max(timeout, exercise.timeout)  # course.toml may give a slow exercise more time
     folder = Path(folder).resolve()
     result = ExerciseResult(exercise)
     path = folder / exercise.file
