@@ -4,7 +4,9 @@ The chat and a background-jobs app (its workers run ``manage.py runworker``) sha
 redis-servers, and scale out over several of them. Write ``channel_layers(redis_urls,
 capacity)`` returning a ``CHANNEL_LAYERS`` setting with two channels_redis core layers:
 
-- ``"default"``, the chat's: prefix ``"chat"``, ``capacity`` messages per channel, and
+- ``"default"``, the chat's: prefix ``"chat"``, capacity ``capacity`` (for channels-redis that bounds
+  each group or named channel's queue, while all of one process's ``specific.…!`` channels share
+  one key and one receive buffer: notebook 07), and
   channels-redis's default expiry (60 s: a chat message nobody read in a minute is stale);
 - ``"jobs"``: prefix ``"jobs"``, ten times the capacity (jobs arrive in bursts), and an
   expiry of 600 s (a job may wait ten minutes for a worker).

@@ -3,7 +3,7 @@
 Write ``build_router()`` returning a ``channels.routing.URLRouter`` that sends each of these
 paths to ``WhereAmI.as_asgi()`` (given below), so that ``scope["url_route"]["kwargs"]`` holds:
 
-    /ws/rooms/<room>/                    {"room": "lobby"}       room: letters, digits, - and _ (a slug)
+    /ws/rooms/<room>/                    {"room": "lobby"}       room: ASCII letters, digits, - and _ (a slug)
     /ws/users/<user_id>/                 {"user_id": 42}         an int, not "42"; /ws/users/abc/ must not match
     /ws/archive/<year>/<month>/          {"year": "2026", "month": "03"}
                                          with re_path(): exactly 4 digits, then exactly 2 digits

@@ -92,7 +92,8 @@ def test_connection_is_a_list_of_tokens(respond, connection):
                            "comma-separated list of tokens, compared case-insensitively")
 
 
-@pytest.mark.parametrize("key", ["hello", "AAAA", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZSE/Pw==", ""])
+@pytest.mark.parametrize("key", ["hello", "AAAA", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZSE/Pw==", "",
+                                 "dGhlIHNhbXBsZSBub25jZQ==!", "dGhl IHNhbXBsZSBub25jZQ=="])
 def test_a_key_that_is_not_base64_of_16_bytes_gets_400(respond, key):
     """A Sec-WebSocket-Key that is not base64 of exactly 16 bytes gets 400"""
     try:
@@ -192,3 +193,10 @@ class serve_one:
                     connection.recv(1024)  # the client's close frame
                 except OSError:
                     pass
+
+
+def test_validity_is_judged_before_the_version(respond):
+    """A request that is not a valid handshake gets 400, whatever version it asks for"""
+    status, _ = respond({"Host": "example.com", "Sec-WebSocket-Version": "8"})
+    assert status == 400, (f"a request with no Upgrade, Connection or key, asking for version 8, expected 400, "
+                           f"got {status}: only a valid handshake for another version gets 426")

@@ -117,6 +117,8 @@ BROKEN = {
     "RSV3 set": frame(1, b"x", rsv=0b001),
     "a ping of 126 bytes": frame(9, b"p" * 126),
     "a fragmented ping": frame(9, b"p", fin=False) + frame(0, b"q"),
+    "a ping with FIN clear, alone": frame(9, b"p", fin=False),
+    "a ping with FIN clear, then a text": frame(9, b"p", fin=False) + frame(1, b"Hello"),
     "a continuation with no message started": frame(0, b"lo"),
     "a new text message inside an unfinished one": frame(1, b"Hel", fin=False) + frame(1, b"lo"),
     "opcode 0x3": frame(3, b"x"),

@@ -49,6 +49,17 @@ async def test_answers_text_in_upper_case(shout):
     await client.disconnect()
 
 
+async def test_an_empty_text_frame_is_text_too(shout):
+    """An empty text frame is text: it is answered with empty text, not closed as if it were binary"""
+    client = await connected(shout)
+    await client.send_input({"type": "websocket.receive", "text": ""})
+    got = await client.receive_output(timeout=1)
+    assert got == {"type": "websocket.send", "text": ""}, (
+        f"for an empty text frame expected {{'type': 'websocket.send', 'text': ''}}, got {got!r}: test "
+        "event.get(\"text\") is not None, since '' is false")
+    await client.disconnect()
+
+
 async def test_binary_frame_closes_with_4003(shout):
     """A binary frame makes it close the connection with code 4003"""
     client = await connected(shout)

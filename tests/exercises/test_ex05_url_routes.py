@@ -44,7 +44,7 @@ async def test_rooms_capture_the_room_slug(ex05, room):
 @pytest.mark.parametrize("room", ["a.b", "caf%C3%A9", "two%20words", "semi;colon"])
 async def test_room_names_are_slugs(ex05, room):
     """A room name that is not a slug (a dot, a space, an accent) finds no route"""
-    await expect_no_route(ex05, f"/ws/rooms/{room}/", why="room names are slugs: letters, digits, - and _")
+    await expect_no_route(ex05, f"/ws/rooms/{room}/", why="room names are slugs: ASCII letters, digits, - and _ (Python's \\w matches é too)")
 
 
 async def test_users_capture_an_int(ex05):
