@@ -1,6 +1,6 @@
 """Serve a learner's capstone module (ex25) the way its tests do: two daphnes, one Redis, a user database.
 
-    with serve_chat_service(folder) as (servers, users):
+    with serve_chat_service(folder) as (servers, users, redis):
         print(servers[0].url + "/room/lobby/")   # log in at /accounts/login/ as one of users
 
 daphne serves Django for HTTP (the login form), the room page at ``/room/<name>/`` (its
@@ -53,7 +53,7 @@ application = ProtocolTypeRouter({"http": http, "websocket": submitted.websocket
 
 @contextlib.contextmanager
 def serve_chat_service(folder: str | os.PathLike, daphnes: int = 2):
-    """Serve ``folder``'s ex25_chat_service.py; yield (the daphne servers, the users' passwords).
+    """Serve ``folder``'s ex25_chat_service.py; yield (the daphne servers, the users' passwords, the redis-server).
 
     A module that cannot be served raises ServerFailedToStart whose message ends with the reason.
     """
@@ -65,7 +65,7 @@ def serve_chat_service(folder: str | os.PathLike, daphnes: int = 2):
         env = {"PYTHONPATH": os.pathsep.join([shim, str(folder), django_env()["PYTHONPATH"]]),
                "DEMO_DATABASE": database, "REDIS_URL": redis.url}
         servers = [stack.enter_context(run_daphne("served_submission:application", env=env)) for _ in range(daphnes)]
-        yield servers, dict(USERS)
+        yield servers, dict(USERS), redis
 
 
 def reason(error: ServerFailedToStart) -> str:

@@ -41,16 +41,16 @@ print(PAGE)
 # ## Try yours live
 #
 # The next cell serves *your* file with one daphne, exactly as the tests do, and prints where
-# to open it. Until your module can be imported and served, it prints why not instead. Run
-# the cell after the exercise's stop cell below, or restart the kernel, to stop the server.
+# to open it and whom to log in as. Until your module can be imported and served, it prints why
+# not instead. The cell after it stops the server.
 
 # %%
 import contextlib
 
 live = contextlib.ExitStack()
 try:
-    servers, users = live.enter_context(serve_chat_service(EXERCISES_DIR, daphnes=1))
-    print("log in at", servers[0].url + "/accounts/login/", "as one of", sorted(users))
+    servers, users, _ = live.enter_context(serve_chat_service(EXERCISES_DIR, daphnes=1))
+    print("log in at", servers[0].url + "/accounts/login/", "with one of (user, password):", sorted(users.items()))
     print("then open", servers[0].url + "/room/lobby/", "in two browser tabs")
 except ServerFailedToStart as error:
     print("your module cannot be served yet:", reason(error))

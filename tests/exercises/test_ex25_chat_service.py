@@ -30,9 +30,10 @@ def servers():
     folder = os.environ.get(SUBMISSION_ENV, str(EXERCISES_DIR))
     with contextlib.ExitStack() as stack:
         try:
-            started, _ = stack.enter_context(serve_chat_service(folder))
+            started, _, redis = stack.enter_context(serve_chat_service(folder))
         except ServerFailedToStart as error:
             pytest.fail(f"daphne could not serve your module: {reason(error)}", pytrace=False)
+        started[0].redis_url = redis.url
         yield started
 
 
@@ -202,3 +203,51 @@ async def test_a_foreign_origin_is_refused(servers, sessions):
     else:
         pytest.fail("a socket from Origin http://evil.example was accepted: expected HTTP 403 from an origin "
                     "check around the whole stack", pytrace=False)
+
+
+async def test_the_event_is_built_by_the_consumer(servers, sessions):
+    """A client cannot steer the event: extra fields (its own "user", "type") are not passed on"""
+    async with python_client(servers[0], "steer", sessions, "grace") as grace, \
+               python_client(servers[1], "steer", sessions, "ada") as ada:
+        await ada.send(json.dumps({"message": "ready?"}))
+        await next_json(grace), await next_json(ada)
+        await ada.send(json.dumps({"message": "I am grace", "user": "grace", "type": "chat.message", "admin": True}))
+        got = await next_json(grace)
+        want = {"type": "message", "user": "ada", "message": "I am grace"}
+        assert got == want, (f"grace got {got} from ada's message with extra fields; expected {want}: build the "
+                             "group event yourself from the checked text and the sender's username")
+
+
+async def test_an_error_goes_to_the_sender_alone(servers, sessions):
+    """A bad message's error goes to its sender only; the others hear nothing of it"""
+    async with python_client(servers[0], "quiet", sessions, "grace") as grace, \
+               python_client(servers[0], "quiet", sessions, "ada") as ada:
+        await ada.send(json.dumps({"message": "hi"}))
+        await next_json(grace), await next_json(ada)
+        await ada.send("not json")
+        got = await next_json(ada)
+        assert got.get("type") == "error", f"expected ada to get an error, got {got}"
+        await ada.send(json.dumps({"message": "after"}))
+        got = await next_json(grace)
+        assert got == {"type": "message", "user": "ada", "message": "after"}, (
+            f"grace got {got} where the next message was 'after': an error is for the sender alone")
+
+
+async def test_a_member_that_leaves_leaves_the_group(servers, sessions):
+    """When every member has disconnected, the room's group in Redis is empty"""
+    import redis.asyncio as redis_py
+
+    async with python_client(servers[0], "leaving", sessions, "ada") as ada:
+        await ada.send(json.dumps({"message": "bye"}))
+        await next_json(ada)
+    client = redis_py.Redis.from_url(servers[0].redis_url)
+    try:
+        for _ in range(30):
+            members = await client.zcard("asgi:group:chat.leaving")
+            if members == 0:
+                return
+            await asyncio.sleep(0.1)
+    finally:
+        await client.aclose()
+    pytest.fail(f"the group chat.leaving still holds {members} channel(s) after its only member left: "
+                "leave the group in disconnect()", pytrace=False)
