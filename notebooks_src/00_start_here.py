@@ -147,7 +147,8 @@ print("daphne still running, held by the ExitStack?", server.process.poll() is N
 # %%
 async with connect(url, origin=server.origin) as websocket:
     await websocket.send("")
-    await websocket.send("after the empty one")
+    await websocket.send(b"")
+    await websocket.send("after the empty ones")
     print("over daphne, first echo:", repr(await websocket.recv()))
 
 client = WebsocketCommunicator(ChatConsumer.as_asgi(), "/ws/echo/")
@@ -162,8 +163,9 @@ print("daphne still running?", server.process.poll() is None)
 # %% [markdown]
 # The consumer did answer the empty frame (in-process we see its `websocket.send` with
 # `text: ''`), but daphne never put it on the wire: its `websocket.send` handler sends only
-# if `message.get("text")` is true, and `''` (like `b''`) is false. So the first echo over TCP
-# was the second message. `servers.close()` then stopped daphne, so nothing is left running.
+# if `message.get("text")` (or `"bytes"`) is true, and `''` and `b''` are false. So the first
+# echo over TCP was the third message: neither empty frame, text or binary, came back.
+# `servers.close()` then stopped daphne, so nothing is left running.
 
 # %% [markdown]
 # ## Next

@@ -373,8 +373,8 @@ with run_daphne("lesson:echo") as echo_server:
 # `lifespan.startup.complete`. daphne never sends a `lifespan` scope; other servers, uvicorn
 # for one, send it first. The specification's rule for an app that gets a type it does not support: **raise an
 # exception**. Servers take an exception on `lifespan` to mean "no lifespan here" and go on.
-# That is why every app above starts with `if scope["type"] != "websocket": raise ...`. Here is
-# the same echo without that line:
+# That is why the WebSocket apps above start with `if scope["type"] != "websocket": raise ...`.
+# Here is the same echo without that line:
 
 # %%
 # %%lesson
@@ -390,7 +390,9 @@ async def echo_any_scope(scope, receive, send):
             return
 
 # %% [markdown]
-# On daphne it works, since only WebSocket scopes ever reach it. Now serve it with uvicorn, a
+# On daphne it seems to work as long as only WebSockets connect: daphne sends no lifespan scope,
+# though a plain HTTP request would reach it as an `http` scope and wait forever
+# (`daphne/http_protocol.py`). Now serve it with uvicorn, a
 # second ASGI server (`run_uvicorn()` starts it like `run_daphne()`; here we wait only for
 # uvicorn's first log lines, and give it one second more):
 

@@ -289,8 +289,10 @@ async with connect(account, origin=server.origin, additional_headers=saved_key) 
 # (`save_message_types` in `channels/sessions.py`), which a WebSocket never sends.
 #
 # The login held for that connection, and the row is real: a client sending its key is
-# `alice`. But that key exists only on the server. A WebSocket cannot set a cookie, so the
-# browser never learns it. Log users in over HTTP (a form or a fetch), then open the socket.
+# `alice`. But that key exists only on the server. The login happened after the handshake,
+# when the only response that could have carried a `Set-Cookie` (the `101`) was long gone, and
+# daphne passes no headers from `websocket.accept` anyway (13 §7 shows it): the browser never
+# learns the key. Log users in over HTTP (a form or a fetch), then open the socket.
 #
 # `login()` also changes the session's key whenever the session did not already belong to
 # this user: `session.cycle_key()` for a session without a user, `session.flush()` for
