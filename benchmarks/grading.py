@@ -52,6 +52,9 @@ def grade_one_class(students: int, jobs: int, timeout: float, mixed: bool) -> fl
     for r in results:
         per_exercise.setdefault(r.exercise.id, []).append(r.cpu)
     heavy = sorted(per_exercise.items(), key=lambda item: -sum(item[1]))[:6]
+    broken = [r.broken for r in results if r.broken]
+    print(f"runs done {sum(r.status == 'done' for r in results)}, not yet {sum(r.status == 'not yet' for r in results)}, "
+          f"broken {len(broken)}" + (f" (first: {broken[0]})" if broken else ""))
     print("most CPU per run (mean): " + ", ".join(f"{ex} {sum(c) / len(c):.1f} s" for ex, c in heavy), flush=True)
     return wall
 

@@ -77,7 +77,8 @@ def serve(control: socket.socket) -> None:
     running: dict[int, dict] = {}  # pid -> {"job", "deadline", "timeout"}
     usage = resource.getrusage(resource.RUSAGE_SELF)
     control.send(json.dumps({"ready": True, "cpu": usage.ru_utime + usage.ru_stime}).encode())
-    while True:
+    parent = os.getppid()
+    while os.getppid() == parent:  # without bwrap's --die-with-parent, stop when the grader is gone
         ready, _, _ = select.select([control], [], [], 0.02)
         if ready:
             message, fds, _, _ = socket.recv_fds(control, 65536, 4)
