@@ -55,6 +55,8 @@ def test_every_catalogued_exercise_has_three_wrong_answers_and_a_right_one():
     assert not thin, f"(wrong, right) answers per exercise, each needs at least (3, 1): {thin}"
     for folder in folders:
         course.exercise(folder.name)  # a KeyError names a folder that is not an exercise
+    uncatalogued = [ex.id for ex in course.exercises() if not (course.CATALOGUE_DIR / ex.id).is_dir()]
+    assert not uncatalogued, f"every exercise needs a catalogue folder: {uncatalogued} have none"
 
 
 def skip_if_not_judged(result):
