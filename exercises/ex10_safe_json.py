@@ -19,7 +19,9 @@ exactly one answer and nothing a client sends can crash the consumer:
   ``"missing-field"``     an argument of the command is not in ``args`` (a missing ``args``
                           counts as ``{}``);
   ``"wrong-type"``        an argument is not of its type, exactly: ``true`` is not an int
-                          (in Python ``bool`` is a subclass of ``int``), ``2.0`` is not an int.
+                          (in Python ``bool`` is a subclass of ``int``), ``2.0`` is not an int;
+  ``"out-of-range"``      ``repeat``'s ``times`` is below 0 or above ``MAX_TIMES`` (a client must
+                          not make the server build a string of any size it likes).
 
   The reply's ``"id"`` is the message's id when it has a valid one, else ``null``;
 - a binary frame closes the connection with code ``UNSUPPORTED_DATA`` (4003).
@@ -31,6 +33,8 @@ Stuck?            make hint EX=ex10
 from channels.generic.websocket import JsonWebsocketConsumer
 
 UNSUPPORTED_DATA = 4003  # daphne lets an application close with 1000 or 3000-4999 only
+
+MAX_TIMES = 1000
 
 COMMANDS = {
     "add": {"a": int, "b": int},

@@ -45,9 +45,10 @@ async def test_a_known_ticket_is_accepted_with_chat_v1(consumer, offered):
 
 @pytest.mark.parametrize("offered", [[], ["chat.v1"], [ADA], ["chat.v2", ADA], ["chat.v1", "ticket.nope"],
                                      ["chat.v1", "ticket.7F3A9C"], ["chat.v1", "ticket.7f3a9c0"],
-                                     ["chat.v1", "ticket.7f3a"], ["chat.v1", "7f3a9c"]],
+                                     ["chat.v1", "ticket.7f3a"], ["chat.v1", "7f3a9c"],
+                                     ["chat.v1", "ticket.7f3a9c.extra"]],
                          ids=["nothing", "no ticket", "no chat.v1", "chat.v2", "unknown ticket", "other case",
-                              "longer ticket", "prefix of a ticket", "no ticket. prefix"])
+                              "longer ticket", "prefix of a ticket", "no ticket. prefix", "a suffix after a dot"])
 async def test_anything_else_is_refused_before_accepting(consumer, offered):
     """Without chat.v1 and an exactly spelled known ticket the connection is refused before accepting"""
     client, got = await handshake(consumer, offered)

@@ -88,3 +88,16 @@ async def test_quit_gets_goodbye_then_a_close_only_for_the_sender(consumer):
     assert closed, f"expected the connection to be closed after 'goodbye', got {got!r}"
     await alice.disconnect()
     await bob.disconnect()
+
+
+def test_it_joins_through_the_groups_attribute(consumer):
+    """It joins the lobby through the groups attribute, without overriding websocket_connect or websocket_disconnect"""
+    from channels.generic.websocket import WebsocketConsumer
+
+    groups = getattr(consumer, "groups", None)
+    assert type(groups) in (list, tuple) and "lobby" in groups, (
+        f"expected the class attribute groups to list 'lobby', got {groups!r}")
+    overridden = [name for name in ("websocket_connect", "websocket_disconnect")
+                  if getattr(consumer, name) is not getattr(WebsocketConsumer, name)]
+    assert not overridden, (f"the task asks not to override {overridden}: the groups attribute makes the base "
+                            "class join and leave for you")

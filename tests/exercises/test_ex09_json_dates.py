@@ -92,7 +92,13 @@ def test_values_json_cannot_represent_still_raise_type_error(consumer, value):
 
 def test_on_and_at_values_become_dates_and_aware_datetimes(consumer):
     """Values of keys ending in _on become dates, of keys ending in _at aware datetimes"""
-    got = decode(consumer, '{"booked_on": "2026-11-25", "starts_at": "2026-11-25T09:30:00.5+01:00", "on": "x"}')
+    text = ('{"booked_on": "2026-11-25", "starts_at": "2026-11-25T09:30:00.5+01:00", "on": "x", '
+            '"seat_attr": "aisle", "on_hold": "no"}')
+    try:
+        got = decode(consumer, text)
+    except ValueError as error:
+        pytest.fail(f"decode_json({text!r}) raised ValueError({error}): only a key that ends in _on or _at holds a "
+                    "date (seat_attr and on_hold are not date keys)", pytrace=False)
     assert type(got) is dict, f"expected a dict, got {type(got).__name__}"
     day, moment = got.get("booked_on"), got.get("starts_at")
     assert type(day) is datetime.date and day == datetime.date(2026, 11, 25), (
@@ -101,6 +107,9 @@ def test_on_and_at_values_become_dates_and_aware_datetimes(consumer):
     assert type(moment) is datetime.datetime and moment == want and moment.utcoffset() == PARIS.utcoffset(None), (
         f"expected starts_at as {want!r}, got {moment!r}")
     assert got.get("on") == "x", f"a key that merely is 'on' is no date: expected 'x', got {got.get('on')!r}"
+    assert (got.get("seat_attr"), got.get("on_hold")) == ("aisle", "no"), (
+        "keys that only contain _at or on_ somewhere (seat_attr, on_hold) are no dates: only a key that ends "
+        f"in _on or _at is, got {got.get('seat_attr')!r} and {got.get('on_hold')!r}")
 
 
 def test_nested_values_are_decoded_too(consumer):

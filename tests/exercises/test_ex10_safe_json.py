@@ -47,7 +47,8 @@ def command(**fields):
     ({"id": 2, "cmd": "echo", "args": {"text": "héllo"}}, "héllo"),
     ({"id": 30, "cmd": "repeat", "args": {"times": 3, "text": "ab"}}, "ababab"),
     ({"id": -4, "cmd": "add", "args": {"a": -1, "b": 1}}, 0),
-], ids=["add", "echo", "repeat", "negative id"])
+    ({"id": 5, "cmd": "repeat", "args": {"text": "", "times": 1000}}, ""),
+], ids=["add", "echo", "repeat", "negative id", "repeat at the limit"])
 async def test_a_valid_command_gets_its_result(consumer, message, result):
     """A valid command is answered {"id": ..., "ok": true, "result": ...}"""
     [got] = await answers(consumer, json.dumps(message))
@@ -81,6 +82,10 @@ BAD = {
                                                         "wrong-type"),
     "2.0 where an int is due": (command(id=7, cmd="repeat", args={"text": "x", "times": 2.0}), 7, "wrong-type"),
     "null where a str is due": (command(id=7, cmd="echo", args={"text": None}), 7, "wrong-type"),
+    "times of 2**63 (it would crash str * int)": (command(id=7, cmd="repeat", args={"text": "x", "times": 2**63}), 7,
+                                                  "out-of-range"),
+    "times of 1001": (command(id=7, cmd="repeat", args={"text": "x", "times": 1001}), 7, "out-of-range"),
+    "times of -1": (command(id=7, cmd="repeat", args={"text": "x", "times": -1}), 7, "out-of-range"),
 }
 
 

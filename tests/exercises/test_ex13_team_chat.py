@@ -40,6 +40,23 @@ async def test_every_member_hears_a_message_sender_included(app):
     await ben.disconnect()
 
 
+async def test_the_client_cannot_choose_the_event_type(app):
+    """A client's own "type" (or other fields) never reaches the group: the event is built by the consumer"""
+    ann, ben = await join(app, "teal"), await join(app, "teal")
+    await ann.send_json_to({"text": "hi", "type": "websocket.close"})
+    for name, client in (("the sender", ann), ("the other member", ben)):
+        try:
+            got = await client.receive_json_from(timeout=2)
+        except Exception as error:  # noqa: BLE001 - a crashed consumer is the mistake
+            pytest.fail(f"{name} got no message after a client sent its own 'type' ({type(error).__name__}: "
+                        f"{error}): build the event from a fixed type and the text only", pytrace=False)
+        assert got == {"team": "teal", "text": "hi"}, (
+            f"{name}: expected {{'team': 'teal', 'text': 'hi'}}, got {got!r}: build the event from a fixed "
+            "type and the text only")
+    await ann.disconnect()
+    await ben.disconnect()
+
+
 async def test_another_team_hears_nothing(app):
     """Another team's members hear nothing"""
     red, blue = await join(app, "red"), await join(app, "blue")

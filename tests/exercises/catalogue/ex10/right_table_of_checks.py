@@ -40,6 +40,8 @@ def checked(text):
     for name, kind in schema.items():
         if type(args[name]) is not kind:
             raise Refused("wrong-type", mid)
+    if cmd == "repeat" and not 0 <= args["times"] <= 1000:
+        raise Refused("out-of-range", mid)
     return mid, cmd, args
 
 
