@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -12,6 +13,7 @@ from .servers import REPO_ROOT
 COURSE_FILE = REPO_ROOT / "course.toml"
 EXERCISES_DIR = REPO_ROOT / "exercises"
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
+NOTEBOOK_SOURCES = REPO_ROOT / "notebooks_src"
 EXERCISE_TESTS_DIR = REPO_ROOT / "tests" / "exercises"
 # Plausible wrong answers and rightful variants, each a whole exercise file: catalogue/exNN/wrong_*.py
 # must fail, catalogue/exNN/right_*.py must pass (tests/test_exercise_catalogue.py).
@@ -38,11 +40,29 @@ class Exercise:
     points: int
     hints: tuple[str, ...]
     timeout: float = 0  # seconds its tests may take, when more than the grader's default (course.toml)
+    section: str = ""  # the heading of the notebook section that teaches it (course.toml)
+    test_sections: tuple[tuple[str, str], ...] = ()  # (test function, section) where a test is taught elsewhere
 
     @property
     def tests(self) -> Path:
         """The graded tests, named after the exercise file."""
         return EXERCISE_TESTS_DIR / f"test_{self.file}"
+
+    def teaches(self, test_name: str = "") -> tuple[str, str]:
+        """(notebook id, section heading) that teaches the test ``test_name`` (``test_x[param]`` or ``test_x``).
+
+        A section is a heading of the exercise's notebook, or ``"NN_slug: heading"`` for another notebook's.
+        """
+        heading = dict(self.test_sections).get(test_name.split("[")[0], self.section)
+        notebook, _, rest = heading.partition(": ")
+        if rest and re.fullmatch(r"\d\d_\w+", notebook):
+            return notebook, rest
+        return self.notebook, heading
+
+    def see(self, test_name: str = "") -> str:
+        """Where to read about ``test_name``: 'notebooks/NN_slug.ipynb, section "..."'."""
+        notebook, heading = self.teaches(test_name)
+        return f"notebooks/{notebook}.ipynb" + (f", section \"{heading}\"" if heading else "")
 
 
 @cache
@@ -58,7 +78,15 @@ def notebooks() -> list[Notebook]:
 
 def exercises() -> list[Exercise]:
     """Every exercise, in doing order."""
-    return [Exercise(**{**entry, "hints": tuple(entry["hints"])}) for entry in _load().get("exercises", [])]
+    return [Exercise(**{**entry, "hints": tuple(entry["hints"]),
+                        "test_sections": tuple(entry.get("test_sections", {}).items())})
+            for entry in _load().get("exercises", [])]
+
+
+def headings(notebook_id: str) -> list[str]:
+    """The section headings (``##`` and deeper) of a notebook's source, as written."""
+    text = (NOTEBOOK_SOURCES / f"{notebook_id}.py").read_text(encoding="utf-8")
+    return re.findall(r"^# #{2,} (.+?)\s*$", text, flags=re.MULTILINE)
 
 
 def exercise(exercise_id: str) -> Exercise:
