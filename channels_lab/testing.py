@@ -1,8 +1,9 @@
 """Test helpers: skip when a service is missing on a learner's machine, fail when it is missing in CI.
 
 Where each service is comes from one function: ``servers.redis_server_path()`` and
-``browser.chromium_path()``. Their environment variables, ``CHANNELS_LAB_REDIS_SERVER`` and
-``CHANNELS_LAB_CHROMIUM``, point at another install, or hide the service when set to ``""``.
+``browser.chromium_path()`` and ``nginx.nginx_path()``. Their environment variables,
+``CHANNELS_LAB_REDIS_SERVER``, ``CHANNELS_LAB_CHROMIUM`` and ``CHANNELS_LAB_NGINX``, point at
+another install, or hide the service when set to ``""``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .browser import CHROMIUM_ENV, chromium_path
+from .nginx import NGINX_ENV, nginx_path
 from .servers import REDIS_SERVER_ENV, redis_server_path
 
 # The Origin header a browser sends for a page served from the demo's allowed host.
@@ -34,11 +36,13 @@ SERVICES = {
                      "Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis"),
     "chromium": Service("Chromium", chromium_path, CHROMIUM_ENV,
                         "Debian/Ubuntu: apt-get install chromium; macOS: brew install --cask chromium"),
+    "nginx": Service("nginx", nginx_path, NGINX_ENV,
+                     "Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx"),
 }
 
 
 def missing(service: str) -> str | None:
-    """Why ``service`` ("redis" or "chromium") cannot run here, or None when it can."""
+    """Why ``service`` ("redis", "chromium" or "nginx") cannot run here, or None when it can."""
     found = SERVICES[service]
     if found.path() is not None:
         return None
@@ -75,3 +79,7 @@ def require_redis() -> None:
 
 def require_chromium() -> None:
     require("chromium")
+
+
+def require_nginx() -> None:
+    require("nginx")

@@ -1,9 +1,10 @@
-"""A machine without redis-server or Chromium: every test and notebook that needs one is skipped
+"""A machine without redis-server, Chromium or nginx: every test and notebook that needs one is skipped
 with what is missing and how to install it, and nothing fails; with CI set, the same absence fails.
 
-Both services are hidden through the variables their one lookup function reads
+The services are hidden through the variables their one lookup function reads
 (``CHANNELS_LAB_REDIS_SERVER`` for ``servers.redis_server_path()``, ``CHANNELS_LAB_CHROMIUM``
-for ``browser.chromium_path()``), in a pytest subprocess that runs only what needs a service.
+for ``browser.chromium_path()``, ``CHANNELS_LAB_NGINX`` for ``nginx.nginx_path()``), in a pytest
+subprocess that runs only what needs a service.
 The exercise grader's own subprocesses inherit that environment, so they see no services either.
 """
 
@@ -17,26 +18,29 @@ import pytest
 
 from channels_lab import REPO_ROOT, course
 from channels_lab.browser import CHROMIUM_ENV
+from channels_lab.nginx import NGINX_ENV
 from channels_lab.servers import REDIS_SERVER_ENV
 
 TESTS = REPO_ROOT / "tests"
-HIDDEN = {REDIS_SERVER_ENV: "", CHROMIUM_ENV: ""}
+HIDDEN = {REDIS_SERVER_ENV: "", CHROMIUM_ENV: "", NGINX_ENV: ""}
 SERVICE_OF_MARKER = {"redis": "redis", "browser": "chromium"}
-SERVICE_NAME = {"redis": "redis-server", "chromium": "Chromium"}
+SERVICE_NAME = {"redis": "redis-server", "chromium": "Chromium", "nginx": "nginx"}
+SERVICE_ENV = {"redis": REDIS_SERVER_ENV, "chromium": CHROMIUM_ENV, "nginx": NGINX_ENV}
 # What a test or exercise test calls to say it needs a service.
 REQUIRES = {"redis": re.compile(r"require_redis\(|require\(\"redis\"\)"),
-            "chromium": re.compile(r"require_chromium\(|require\(\"chromium\"\)")}
+            "chromium": re.compile(r"require_chromium\(|require\(\"chromium\"\)"),
+            "nginx": re.compile(r"require_nginx\(|require\(\"nginx\"\)")}
 
 # Loaded into the subprocess with -p. It keeps only what needs a service: notebook cells and
 # the exercise-system tests named on the command line, and tests marked redis/browser or whose
-# function or fixtures call require_redis()/require_chromium(); then it records every kept
-# item's markers, outcome and skip reason.
+# function or fixtures call require_redis()/require_chromium()/require_nginx(); then it records
+# every kept item's markers, outcome and skip reason.
 PLUGIN = '''
 import inspect, json, os, re
 
 import pytest
 
-REQUIRES = re.compile(r"require_(redis|chromium)\\(|require\\(")
+REQUIRES = re.compile(r"require_(redis|chromium|nginx)\\(|require\\(")
 _items = {}
 
 
@@ -89,7 +93,7 @@ def needs_in(text: str) -> set[str]:
 
 
 def service_test_files() -> list[str]:
-    """tests/test_*.py that mark a test redis/browser or call require_redis()/require_chromium()."""
+    """tests/test_*.py that mark a test redis/browser or call a require_*() of a service."""
     files = []
     for path in sorted(TESTS.glob("test_*.py")):
         if path.name in ("test_no_services.py", "test_exercise_system.py"):
@@ -124,7 +128,8 @@ def run_pytest(targets, tmp_path, **env):
 
 def test_every_notebook_declares_the_services_its_cells_use():
     """course.toml's `needs` lists redis when a notebook starts redis-server (or checks an exercise
-    whose tests need it), and chromium when it drives a browser, so the nbval plugin can skip it."""
+    whose tests need it), chromium when it drives a browser and nginx when it starts nginx, so the
+    nbval plugin can skip it."""
     exercises = service_exercises()
     for notebook in course.notebooks():
         source = REPO_ROOT / "notebooks_src" / f"{notebook.id}.py"
@@ -135,6 +140,8 @@ def test_every_notebook_declares_the_services_its_cells_use():
             used.add("redis")
         if re.search(r"playwright|channels_lab\.browser|chromium\(", code):
             used.add("chromium")
+        if re.search(r"run_nginx\(", code):
+            used.add("nginx")
         for checked in re.findall(r'check\("(ex\d+)"\)', code):
             used |= exercises.get(checked, set())
         assert used <= set(notebook.needs), (
@@ -160,7 +167,7 @@ def test_without_services_everything_that_needs_one_is_skipped_with_its_reason(t
         assert item["outcome"] == "skipped", f"{node} {item['outcome']} without {services}"
         for service in services:
             name = SERVICE_NAME[service]
-            env = REDIS_SERVER_ENV if service == "redis" else CHROMIUM_ENV
+            env = SERVICE_ENV[service]
             assert f"{name} is hidden: {env}=''" in item["reason"], f"{node}: {item['reason']!r}"
         assert "apt-get install" in item["reason"] and "brew install" in item["reason"], item["reason"]
 
@@ -198,15 +205,17 @@ def test_in_ci_a_missing_service_fails(tmp_path):
         assert f"{service} is hidden: {env}=''" in reasons and "CI must install it" in reasons, reasons
 
 
-@pytest.mark.parametrize("service", ["redis", "chromium"])
+@pytest.mark.parametrize("service", ["redis", "chromium", "nginx"])
 def test_the_variable_points_at_a_program_or_hides_it(service, tmp_path, monkeypatch):
     """The one lookup per service: its variable names the program to use; empty, or a path with
     no runnable file there, means none here, whatever is installed."""
     from channels_lab.browser import chromium_path
+    from channels_lab.nginx import nginx_path
     from channels_lab.servers import redis_server_path
     from channels_lab.testing import missing
 
-    env, lookup = {"redis": (REDIS_SERVER_ENV, redis_server_path), "chromium": (CHROMIUM_ENV, chromium_path)}[service]
+    env, lookup = {"redis": (REDIS_SERVER_ENV, redis_server_path), "chromium": (CHROMIUM_ENV, chromium_path),
+                   "nginx": (NGINX_ENV, nginx_path)}[service]
     program = tmp_path / "bin" / "the-program"
     program.parent.mkdir()
     program.write_text("#!/bin/sh\n")
