@@ -232,16 +232,18 @@ def _answers_ping(server: Server) -> bool:
 
 
 @contextlib.contextmanager
-def run_redis(*, timeout: float = START_TIMEOUT, attempts: int = 3):
+def run_redis(*, timeout: float = START_TIMEOUT, attempts: int = 3, port: int = 0):
     """Run a throw-away redis-server (no persistence) on a free 127.0.0.1 port.
 
-    ``server.url`` (``redis://127.0.0.1:PORT``) is what a channel layer's ``hosts`` takes.
+    ``server.url`` (``redis://127.0.0.1:PORT``) is what a channel layer's ``hosts`` takes;
+    ``port`` asks for a given port instead (to restart a server where its clients expect it).
     """
     executable = redis_server_path()
     if executable is None:
         raise ServerFailedToStart("redis-server is not installed (Debian: apt-get install redis-server)")
+    chosen = port
     for attempt in range(attempts):
-        port = free_port()
+        port = chosen or free_port()
         command = [executable, "--port", str(port), "--bind", "127.0.0.1",
                    "--save", "", "--appendonly", "no", "--protected-mode", "yes"]
         server = _spawn("redis-server", command, cwd=REPO_ROOT, env=None)
@@ -250,7 +252,7 @@ def run_redis(*, timeout: float = START_TIMEOUT, attempts: int = 3):
             _wait_for(server, _answers_ping, timeout)
             break
         except ServerFailedToStart:
-            if "Address already in use" not in server.output or attempt == attempts - 1:
+            if chosen or "Address already in use" not in server.output or attempt == attempts - 1:
                 raise
     try:
         yield server
