@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JUPYTER_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test test-pythons wheels notebooks demo lock status hint check watch grade grade-class bench bench-grading clean python-version
+.PHONY: help lab test test-pythons wheels notebooks demo lock status hint check watch grade grade-class release gradescope bench bench-grading clean python-version
 
 help:
 	@echo "make lab        set up and open JupyterLab on the first notebook"
@@ -15,6 +15,7 @@ help:
 	@echo "make status     your progress through the exercises"
 	@echo "make check EX=ex01 / make hint EX=ex01 / make watch   check an exercise, get a hint, re-check on save"
 	@echo "make grade SUBMISSION=dir / make grade-class CLASS=dir   grade one folder or a class"
+	@echo "make release [OUT=dir] / make gradescope [OUT=file.zip ONLY=ex01,ex02]   the student release, the Gradescope autograder"
 	@echo "make demo       serve the demo project on http://127.0.0.1:8000"
 	@echo "make notebooks  re-execute every notebook from its paired .py and save the outputs"
 	@echo "make test-pythons  the notebooks and both sides of every exercise on the other Pythons here (3.12, 3.13, 3.14)"
@@ -78,6 +79,14 @@ grade: $(STAMP)
 
 grade-class: $(STAMP)
 	@$(PY) -m channels_lab.cli grade-class $(CLASS) --out $(or $(OUT),grades) $(if $(ONLY),--only $(ONLY))
+
+# Instructors: the student release (no solutions/, no catalogue; from HEAD, REF=worktree for the files on disk)
+# with its GitHub Classroom workflow pinned to COURSE_REPO at COURSE_COMMIT, and the Gradescope autograder zip.
+release: $(STAMP)
+	$(PY) -m channels_lab.release $(or $(OUT),../channels-lab-release) --ref $(or $(REF),HEAD) $(if $(COURSE_REPO),--course-repo $(COURSE_REPO)) $(if $(COURSE_COMMIT),--course-commit $(COURSE_COMMIT))
+
+gradescope: $(STAMP)
+	$(PY) -m channels_lab.gradescope build --out $(or $(OUT),../channels-lab-gradescope.zip) --ref $(or $(REF),HEAD) $(if $(ONLY),--only $(ONLY)) $(if $(VISIBILITY),--visibility $(VISIBILITY))
 
 # Instructors and maintainers: how long grading a class of 30 takes on this machine.
 bench-grading: $(STAMP)
