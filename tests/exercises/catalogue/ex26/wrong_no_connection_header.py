@@ -1,0 +1,19 @@
+"""ex26 wrong answer: passes Upgrade on but leaves Connection to nginx, which sends Connection: close.
+
+expect: 400
+expect: Connection: upgrade
+"""
+
+HTTP_LINES = ""
+
+LOCATION = """
+location /ws/ {
+    proxy_pass http://daphne;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_set_header X-Forwarded-Port $remote_port;
+    proxy_read_timeout 60s;
+}
+"""

@@ -1,0 +1,19 @@
+"""ex26 wrong answer: passes Connection: upgrade on but not the client's Upgrade header.
+
+expect: 426
+expect: Upgrade header
+"""
+
+HTTP_LINES = ""
+
+LOCATION = """
+location /ws/ {
+    proxy_pass http://daphne;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "upgrade";
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_set_header X-Forwarded-Port $remote_port;
+    proxy_read_timeout 60s;
+}
+"""
