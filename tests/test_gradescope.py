@@ -85,3 +85,21 @@ def test_run_autograder_scores_a_sample_submission(autograder, tmp_path):
     [left] = by_exercise[UNTOUCHED]
     assert left["score"] == 0 and left["max_score"] == untouched.points and left["status"] == "failed"
     assert left["output"].startswith("not attempted")
+
+
+def test_only_regular_exercise_files_are_taken_from_a_submission(tmp_path):
+    from channels_lab.gradescope import collect
+
+    submission, into = tmp_path / "submission", tmp_path / "graded"
+    (submission / "a" / "b").mkdir(parents=True)
+    into.mkdir()
+    first, second, third = course.exercises()[:3]
+    (submission / "a" / "b" / first.file).write_text("deep = True\n")
+    (submission / "a" / first.file).write_text("shallower = True\n")
+    (submission / second.file).symlink_to(course.SOLUTIONS_DIR / second.file)  # a link to the reference
+    (submission / "linked").symlink_to(course.SOLUTIONS_DIR, target_is_directory=True)
+    (submission / "conftest.py").write_text("raise SystemExit\n")
+    found = collect(submission, into, [first, second, third])
+    assert found == {first.file: f"a/{first.file}"}
+    assert sorted(p.name for p in into.iterdir()) == [first.file]
+    assert (into / first.file).read_text() == "shallower = True\n"
