@@ -3,7 +3,7 @@
 - ``setup_django()``: the one call a notebook's first cell makes (it also enables ``%%lesson``);
 - ``lesson``: cells marked ``%%lesson`` become a module that daphne serves as edited;
 - ``servers``: daphne and redis-server on free 127.0.0.1 ports, always stopped;
-- ``exercises``: the exercise metadata and ``check("ex01")``.
+- ``check("ex01")`` and ``hint("ex01")``: check an exercise, reveal its next hint.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 
 from .servers import DEMO_PROJECT, REPO_ROOT, run_daphne, run_redis
 
-__all__ = ["setup_django", "check", "run_daphne", "run_redis", "REPO_ROOT", "DEMO_PROJECT"]
+__all__ = ["setup_django", "check", "hint", "run_daphne", "run_redis", "REPO_ROOT", "DEMO_PROJECT"]
 
 
 def setup_django(settings: str = "demo_project.settings", **overrides: str) -> None:
@@ -40,3 +40,10 @@ def check(exercise_id: str) -> None:
     from .cli import check as run_check
 
     run_check(exercise_id)
+
+
+def hint(exercise_id: str) -> None:
+    """Reveal the next hint of an exercise from a notebook: ``hint("ex01")`` (as ``make hint EX=ex01``)."""
+    from .cli import hint as next_hint
+
+    print(next_hint(exercise_id))

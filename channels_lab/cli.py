@@ -1,7 +1,7 @@
 """Learner and instructor commands (the Makefile's status, hint, check, watch, grade, grade-class).
 
     python -m channels_lab.cli status
-    python -m channels_lab.cli hint ex01
+    python -m channels_lab.cli hint ex01                # reveal the next hint
     python -m channels_lab.cli check ex01 [--folder DIR]
     python -m channels_lab.cli watch
     python -m channels_lab.cli grade DIR
@@ -22,16 +22,20 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import course
+from . import course, hints as hint_state
 from .grading import DEFAULT_TIMEOUT, ExerciseResult, grade
 from .sandbox import SANDBOX_MISSING, Sandbox
 
 MARKS = {"done": "✓", "not yet": "✗", "broken": "!"}
 
 
-def describe(result: ExerciseResult, hints: bool = True) -> str:
-    """A learner's view of one result: each test with pass or fail and why, then the hints if it failed."""
+def describe(result: ExerciseResult, hints: bool | int = True) -> str:
+    """A learner's view of one result: each test with pass or fail and why, then hints if it failed.
+
+    ``hints`` is how many hints to show (the first ones), True for all, False for none.
+    """
     ex = result.exercise
+    shown = len(ex.hints) if hints is True else int(hints)
     lines = [f"{ex.id} · {ex.title}: {result.status} "
              f"({result.passed}/{len(result.tests)} tests, {result.points:g}/{ex.points} points)"]
     if result.broken:
@@ -40,18 +44,36 @@ def describe(result: ExerciseResult, hints: bool = True) -> str:
         lines.append(f"  {'✓' if test.passed else '–' if test.skipped else '✗'} {test.description}")
         if not test.passed:
             lines.append(f"      {test.message}")
-    if result.status != "done" and hints:
-        lines += [f"Hint {n}: {hint}" for n, hint in enumerate(ex.hints, 1)]
-        lines.append(f"Edit exercises/{ex.file}, save it, then check again (or leave `make watch` running).")
+    if result.status != "done" and shown:
+        lines += hint_lines(ex, shown)
+        lines.append(f"Read {ex.see()}; edit exercises/{ex.file}, save it, then check again "
+                     "(or leave `make watch` running).")
+        if shown < len(ex.hints):
+            lines.append(f"A check of your edited file that still fails shows hint {shown + 1}; "
+                         f"to see it now: make hint EX={ex.id}, or in a cell: "
+                         f"from channels_lab import hint; hint(\"{ex.id}\")")
     return "\n".join(lines)
+
+
+def hint_lines(ex: course.Exercise, shown: int) -> list[str]:
+    return [f"Hint {n} of {len(ex.hints)}: {text}" for n, text in enumerate(ex.hints[:shown], 1)]
+
+
+def checked(exercise: course.Exercise, folder: Path, timeout: float) -> ExerciseResult:
+    """A learner's check: grade, print with the hints this attempt earns (channels_lab/hints.py), return the result."""
+    result = grade(exercise, folder, timeout)
+    shown = hint_state.after_check(exercise, Path(folder) / exercise.file, result.status == "done")
+    print(describe(result, hints=shown), flush=True)
+    return result
 
 
 def check(exercise_id: str, folder: Path = course.EXERCISES_DIR, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Run one exercise's tests against the learner's file and print what passed, what failed and why.
 
-    This is the check cell at the end of each notebook: ``check("ex01")``.
+    This is the check cell at the end of each notebook: ``check("ex01")``. A failed check shows the
+    first hint; a failed check of a changed file shows one more (channels_lab/hints.py).
     """
-    print(describe(grade(course.exercise(exercise_id), folder, timeout)))
+    checked(course.exercise(exercise_id), folder, timeout)
 
 
 def selected(only: str | None = None) -> list[course.Exercise]:
@@ -74,7 +96,8 @@ def status(folder: Path, timeout: float, jobs: int) -> str:
              f"{sum(r.points for r in results):g}/{sum(r.exercise.points for r in results)} points"]
     for r in results:
         note = f"  {r.broken}" if r.broken else ""
-        lines.append(f"  {MARKS[r.status]} {r.exercise.id}  {r.status:<8} {r.exercise.title}  "
+        hints = f"hints {hint_state.seen(r.exercise)}/{len(r.exercise.hints)}"
+        lines.append(f"  {MARKS[r.status]} {r.exercise.id}  {r.status:<8} {hints}  {r.exercise.title}  "
                      f"(notebooks/{r.exercise.notebook}.ipynb){note}")
     upcoming = next((r for r in results if r.status != "done"), None)
     if upcoming:
@@ -87,9 +110,15 @@ def status(folder: Path, timeout: float, jobs: int) -> str:
 
 
 def hint(exercise_id: str) -> str:
+    """Reveal the next hint of an exercise (``make hint EX=ex01``) and show every hint seen so far."""
     ex = course.exercise(exercise_id)
-    lines = [f"{ex.id} · {ex.title} (taught in notebooks/{ex.notebook}.ipynb, file exercises/{ex.file})"]
-    lines += [f"Hint {n}: {text}" for n, text in enumerate(ex.hints, 1)]
+    shown, revealed = hint_state.reveal_next(ex)
+    lines = [f"{ex.id} · {ex.title} (taught in {ex.see()}; file exercises/{ex.file})"]
+    lines += hint_lines(ex, shown)
+    if not revealed:
+        lines.append(f"That is every hint of {ex.id}; the notebook section named above teaches the rest.")
+    elif shown < len(ex.hints):
+        lines.append(f"{len(ex.hints) - shown} more: make hint EX={ex.id} again, or check a changed file.")
     return "\n".join(lines)
 
 
@@ -106,7 +135,7 @@ def watch(folder: Path, timeout: float, interval: float = 0.5) -> None:
                 if stamp != seen[name]:
                     seen[name] = stamp
                     print(f"\n--- {time.strftime('%H:%M:%S')} {name} saved", flush=True)
-                    print(describe(grade(ex, folder, timeout)), flush=True)
+                    checked(ex, folder, timeout)
     except KeyboardInterrupt:
         print("\nStopped watching.")
 
@@ -132,7 +161,8 @@ def grade_report(folder: Path, timeout: float, jobs: int, only: str | None = Non
 
 
 def feedback(student: str, results: list[ExerciseResult]) -> str:
-    """One student's feedback file: every exercise's points, each failed test with its message."""
+    """One student's feedback file: every exercise's points, each failed test with its message and the
+    notebook section that teaches it; an exercise handed in as shipped is one line, "not attempted"."""
     total = sum(r.points for r in results)
     lines = [f"# Feedback for {student}", "",
              f"Total: {total:g} / {sum(r.exercise.points for r in results)} points", ""]
@@ -140,19 +170,17 @@ def feedback(student: str, results: list[ExerciseResult]) -> str:
         lines += [f"Note: {SANDBOX_MISSING}.", ""]
     for r in results:
         lines.append(f"## {r.exercise.id} · {r.exercise.title}: {r.points:g} / {r.exercise.points}")
-        taught = f"notebooks/{r.exercise.notebook}.ipynb"
         if r.not_attempted and not r.broken and r.points == 0:
-            lines.append(f"- not attempted: {r.exercise.file} is the file as shipped (taught in {taught})")
+            lines.append(f"- not attempted: {r.exercise.file} is the file as shipped (see {r.exercise.see()})")
             lines.append("")
             continue
         if r.broken:
-            lines.append(f"- {r.broken}")
+            lines.append(f"- {r.broken} (see {r.exercise.see()})")
         for test in r.failures:
             lines.append(f"- failed: {test.description}: {test.message}")
+            lines.append(f"  see {r.exercise.see(test.name)}")
         if r.status == "done":
             lines.append("- all tests passed")
-        else:
-            lines.append(f"- taught in {taught}")
         lines.append("")
     return "\n".join(lines)
 
@@ -234,8 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "hint":
             print(hint(args.target))
         elif args.command == "check":
-            result = grade(course.exercise(args.target), args.folder, args.timeout)
-            print(describe(result))
+            result = checked(course.exercise(args.target), args.folder, args.timeout)
             return 0 if result.status == "done" else 1
         elif args.command == "watch":
             watch(args.folder, args.timeout)

@@ -11,6 +11,7 @@ result is a score and, if it is broken, one line saying why, naming the exercise
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib.util
 import inspect
@@ -162,7 +163,7 @@ class ExerciseResult:
     tests: list[TestOutcome] = field(default_factory=list)
     broken: str = ""  # one line naming the exercise, when the tests could not judge the code
     sandboxed: bool = True  # False where bubblewrap is missing (channels_lab.sandbox.SANDBOX_MISSING)
-    not_attempted: bool = False  # the file is exactly the stub the course ships in exercises/
+    not_attempted: bool = False  # the file is the stub the course ships in exercises/ (as_shipped)
     cpu: float = 0.0  # CPU seconds of the run's child and the processes it reaped (benchmarks/grading.py)
 
     @property
@@ -197,6 +198,20 @@ def _syntax_error(path: Path) -> str:
     return ""
 
 
+def as_shipped(path: Path, exercise: Exercise) -> bool:
+    """Whether ``path`` is the stub exercises/ ships, unchanged but for layout and comments (same syntax tree).
+
+    The learner's own exercises/ folder is never "as shipped": it is the file being compared.
+    """
+    shipped = EXERCISES_DIR / exercise.file
+    if not shipped.is_file() or Path(path).resolve() == shipped.resolve():
+        return False
+    try:
+        return ast.dump(ast.parse(Path(path).read_bytes())) == ast.dump(ast.parse(shipped.read_bytes()))
+    except (SyntaxError, ValueError, OSError):
+        return False
+
+
 def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT, sandbox=None) -> ExerciseResult:
     """Run ``exercise``'s tests against a copy of ``folder/exercise.file`` in a forked, sandboxed pytest child.
 
@@ -215,8 +230,7 @@ def grade(exercise: Exercise, folder: Path, timeout: float = DEFAULT_TIMEOUT, sa
     if problem := _syntax_error(path):
         result.broken = f"{exercise.id}: {exercise.file} has a {problem}"
         return result
-    shipped = EXERCISES_DIR / exercise.file
-    result.not_attempted = shipped.is_file() and path.read_bytes() == shipped.read_bytes()
+    result.not_attempted = as_shipped(path, exercise)
     arguments = [str(exercise.tests), str(SENTINEL_FILE), "-q", "-o", "addopts=", "-p", "no:cacheprovider",
                  "-p", "pytest_asyncio.plugin", "-p", "pytest_timeout", "-p", "channels_lab.report_plugin",
                  "-W", "ignore::pytest.PytestAssertRewriteWarning", "--timeout=0", "--show-capture=no",

@@ -14,7 +14,9 @@ rewrites a maintainer's script.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from .hints import HINTS_ENV
 from .servers import REPO_ROOT
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -45,13 +48,30 @@ def kernel_env() -> dict[str, str]:
     return {**os.environ, **KERNEL_ENV}
 
 
+# A notebook's check("exNN") cell records the hints it showed (channels_lab/hints.py). A kernel that
+# makes or replays committed outputs records them in a throw-away file, never the learner's
+# .hints-seen.json, so its check cells show what a first check shows (the first hint) however many
+# hints whoever runs it has seen, and the same on every run.
+_hints_folder: str | None = None
+
+
 def pytest_configure(config) -> None:
-    """pytest plugin (pyproject.toml's ``-p channels_lab.notebooks``): nbval's kernels get ``KERNEL_ENV``.
+    """pytest plugin (pyproject.toml's ``-p channels_lab.notebooks``): nbval's kernels get ``KERNEL_ENV``,
+    and a throw-away hints file for the session.
 
     Set in pytest's own environment because nbval gives its kernels no other way in; the
-    tests' other subprocesses get it too, which keeps their tracebacks plain on 3.13 as well.
+    tests' other subprocesses get it too, which keeps their tracebacks plain on 3.13 as well,
+    and keeps every test's checks out of the learner's hints file.
     """
+    global _hints_folder
     os.environ.update(KERNEL_ENV)
+    _hints_folder = tempfile.mkdtemp(prefix="channels-lab-hints-")
+    os.environ[HINTS_ENV] = os.path.join(_hints_folder, "hints-seen.json")
+
+
+def pytest_unconfigure(config) -> None:
+    if _hints_folder:
+        shutil.rmtree(_hints_folder, ignore_errors=True)
 
 
 def scripts(names=()) -> list[Path]:
@@ -71,10 +91,11 @@ def execute(script: Path, timeout: int = 120) -> float:
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = KERNELSPEC
     started = time.monotonic()
-    NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", record_timing=False,
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
-    ).execute(env=kernel_env())
+    with tempfile.TemporaryDirectory(prefix="channels-lab-hints-") as hints:
+        NotebookClient(
+            notebook, timeout=timeout, kernel_name="python3", record_timing=False,
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        ).execute(env={**kernel_env(), HINTS_ENV: os.path.join(hints, "hints-seen.json")})
     seconds = time.monotonic() - started
     from .lesson import remove_orphans
 
