@@ -13,7 +13,7 @@ help:
 	@echo "make lab        set up and open JupyterLab on the first notebook"
 	@echo "make test       set up and run the whole suite (tests, exercises both ways, notebooks under nbval)"
 	@echo "make status     your progress through the exercises"
-	@echo "make check EX=ex01 / make hint EX=ex01 / make watch   check an exercise, get a hint, re-check on save"
+	@echo "make check EX=ex01 / make hint EX=ex01 / make watch   check an exercise, reveal its next hint, re-check on save"
 	@echo "make grade SUBMISSION=dir / make grade-class CLASS=dir   grade one folder or a class"
 	@echo "make release [OUT=dir] / make gradescope [OUT=file.zip ONLY=ex01,ex02]   the student release, the Gradescope autograder"
 	@echo "make demo       serve the demo project on http://127.0.0.1:8000"
