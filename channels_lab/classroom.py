@@ -43,6 +43,8 @@ permissions:
 env:
   COURSE_REPO: {course_repo}
   COURSE_COMMIT: {course_commit}
+  # Where the grader's sandbox can see Chromium: it shows /opt, not the runner's home.
+  PLAYWRIGHT_BROWSERS_PATH: /opt/ms-playwright
 jobs:
   run-autograding-tests:
     name: Autograding Tests
@@ -72,11 +74,12 @@ jobs:
           python-version: "3.11"
           cache: pip
           cache-dependency-path: course/requirements.lock
-      - name: redis-server, bubblewrap and the course's pinned packages
+      - name: redis-server, nginx, bubblewrap, Chromium and the course's pinned packages
         working-directory: course
         run: |
           sudo apt-get update -qq
-          sudo apt-get install -y -qq --no-install-recommends redis-server bubblewrap
+          sudo apt-get install -y -qq --no-install-recommends redis-server nginx bubblewrap
+          sudo install -d -o "$(id -u)" "$PLAYWRIGHT_BROWSERS_PATH"
           # Ubuntu 24.04 lets unprivileged processes make user namespaces (bwrap's sandbox) only with this off.
           sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 || true
           python -m pip install --quiet --disable-pip-version-check -r requirements.lock

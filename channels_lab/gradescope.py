@@ -5,7 +5,7 @@
 
 Layout (https://gradescope-autograders.readthedocs.io/en/latest/specs/): the zip's root holds
 ``setup.sh`` (run once, as root, when Gradescope builds the image: Python 3.11+, redis-server,
-bubblewrap, the pinned requirements, Playwright's Chromium), ``run_autograder`` (run per submission,
+nginx, bubblewrap, the pinned requirements, Playwright's Chromium), ``run_autograder`` (run per submission,
 in /autograder) and the student release (channels_lab/release.py: no solutions, no catalogue), which
 Gradescope unpacks into /autograder/source. The tests, course.toml and the grader come from there,
 never from the submission: from /autograder/submission only the exercise files are copied (each
@@ -47,7 +47,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends bubblewrap redis-server ca-certificates
+apt-get install -y -qq --no-install-recommends bubblewrap redis-server nginx ca-certificates
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do
   if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then

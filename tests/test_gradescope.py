@@ -43,7 +43,10 @@ def test_the_zip_has_gradescopes_layout_and_no_reference(autograder):
     assert not [n for n in names if n.startswith(("solutions/", "tests/exercises/catalogue/"))]
     assert f"tests/exercises/test_{course.exercise('ex01').file}" in names and "course.toml" in names
     setup = (autograder["root"] / "source" / "setup.sh").read_text()
-    assert "requirements.lock" in setup and "bubblewrap" in setup and "redis-server" in setup
+    assert all(needed in setup for needed in ("requirements.lock", "bubblewrap", "redis-server", "nginx", "chromium"))
+    for name in ("setup.sh", "run_autograder"):
+        syntax = subprocess.run(["bash", "-n", str(autograder["root"] / "source" / name)], capture_output=True, text=True)
+        assert syntax.returncode == 0, syntax.stderr
     config = json.loads((autograder["root"] / "source" / CONFIG).read_text())
     assert config["only"] == ONLY and config["visibility"] == "after_due_date"
 

@@ -123,8 +123,8 @@ def test_a_previous_release_is_rebuilt_in_place_keeping_its_git_folder(tmp_path)
 def test_the_classroom_workflow_is_valid_and_pins_the_course_commit(release):
     text = (release / WORKFLOW).read_text()
     flow = yaml.safe_load(text)
-    assert flow["name"] == "Autograding Tests" and flow["env"] == {"COURSE_REPO": "example-org/channels-lab",
-                                                                    "COURSE_COMMIT": COMMIT}
+    assert flow["name"] == "Autograding Tests"
+    assert flow["env"]["COURSE_REPO"] == "example-org/channels-lab" and flow["env"]["COURSE_COMMIT"] == COMMIT
     job = flow["jobs"]["run-autograding-tests"]
     assert job["name"] == "Autograding Tests"  # the check run the reporter writes "Points N/M" on
     steps = {step.get("id") or step.get("name") or step["uses"]: step for step in job["steps"]}
@@ -139,17 +139,34 @@ def test_the_classroom_workflow_is_valid_and_pins_the_course_commit(release):
     assert reporter["env"][f"{ids[0].upper()}_RESULTS"] == f"${{{{ steps.grade.outputs.{ids[0]} }}}}"
 
 
+def git(folder: Path, *args: str) -> str:
+    command = ["git", "-C", str(folder), "-c", "user.name=Test", "-c", "user.email=test@example.org", *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+
 def test_the_grading_step_uses_the_course_tests_not_the_students(release, tmp_path):
-    """A student who makes ex01's tests `assert True` in their own repository still scores 0 with the stub."""
+    """As the workflow does: the course release checked out at its pinned commit grades the student's
+    exercises/; a student who made ex01's tests `assert True` in their own repository still scores 0."""
+    origin = tmp_path / "origin"  # the course release's repository, and the template students copy
+    shutil.copytree(release, origin)
+    git(origin, "init", "-q")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "the course release")
+    pinned = git(origin, "rev-parse", "HEAD")
     student = tmp_path / "student"
-    shutil.copytree(release, student)
+    git(tmp_path, "clone", "-q", str(origin), str(student))
     (student / "tests" / "exercises" / f"test_{EX01.file}").write_text("def test_anything():\n    assert True\n")
+    git(student, "commit", "-qam", "my own tests")
+    course_checkout = tmp_path / "course"
+    git(tmp_path, "clone", "-q", str(origin), str(course_checkout))
+    git(course_checkout, "checkout", "-q", pinned)
     outputs = {}
-    for name, checkout in (("course", release), ("student", student)):
+    for name, checkout in (("course", course_checkout), ("student", student)):
         output = tmp_path / f"github_output_{name}"
         graded = run_in(checkout, "-m", "channels_lab.classroom", "--submission", str(student / "exercises"),
                         "--only", EX01.id, "--github-output", str(output), timeout=300)
         assert graded.returncode == 0, graded.stdout + graded.stderr
+        assert f"with the tests of {checkout}" in graded.stdout
         key, value = output.read_text().strip().split("=", 1)
         assert key == EX01.id
         outputs[name] = json.loads(base64.b64decode(value))
