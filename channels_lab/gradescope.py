@@ -164,12 +164,8 @@ def grade_folder(folder: Path, ids: list[str], timeout: float) -> list[ExerciseR
 def _grade_child(folder: Path, config: dict) -> dict:
     """Grade in a child process (as GRADER_USER where it exists and we are root); return its JSON."""
     command = [sys.executable, "-m", "channels_lab.gradescope", "grade", str(folder)]
-    try:
-        if os.geteuid() == 0:
-            pwd.getpwnam(GRADER_USER)
-            command = ["runuser", "-u", GRADER_USER, "--", *command]
-    except KeyError:
-        pass
+    if os.geteuid() == 0 and _grader_user():
+        command = ["runuser", "-u", GRADER_USER, "--", *command]
     limit = 120 + len(config["only"]) * (config["timeout"] + 60)
     done = subprocess.run(command, input=json.dumps(config), capture_output=True, text=True, timeout=limit)
     sys.stderr.write(done.stderr[-20000:])
@@ -181,32 +177,35 @@ def _grade_child(folder: Path, config: dict) -> dict:
 
 
 def run(root: Path) -> dict:
-    """run_autograder: grade /autograder/submission with the zip's tests; write results/results.json."""
+    """run_autograder: grade /autograder/submission with the zip's tests; write results/results.json.
+
+    Whatever goes wrong (a broken zip, a grading that crashed or hung), results.json is written:
+    score 0 and one line saying what happened, rather than Gradescope's bare "autograder failed".
+    """
     start = time.monotonic()
-    source = REPO_ROOT
-    config = json.loads((source / CONFIG).read_text(encoding="utf-8"))
-    exercises = _selected(config["only"])
     (root / "results").mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="channels-lab-submission-"))
+    exercises: list[course.Exercise] = []
     try:
+        config = json.loads((REPO_ROOT / CONFIG).read_text(encoding="utf-8"))
+        exercises = _selected(config["only"])
         found = collect(root / "submission", work, exercises)
         print(f"grading {', '.join(sorted(found)) or 'nothing'} from {root / 'submission'} "
-              f"with the tests of {source}", flush=True)
-        try:
-            pwd.getpwnam(GRADER_USER)
-            if os.geteuid() == 0:
-                work.chmod(0o755)
-                for path in [work, *work.iterdir()]:
-                    shutil.chown(path, GRADER_USER)
-        except KeyError:
-            pass
-        try:
-            results = _grade_child(work, config)
-        except (RuntimeError, ValueError, subprocess.TimeoutExpired) as error:
-            total = sum(ex.points for ex in exercises)
-            results = {"score": 0, "output": f"The autograder could not grade this submission: {error}",
-                       "stdout_visibility": "hidden", "tests": [{"name": "autograder", "score": 0, "max_score": total,
-                                                                  "status": "failed", "output": str(error)}]}
+              f"with the tests of {REPO_ROOT}", flush=True)
+        if os.geteuid() == 0 and _grader_user():
+            work.chmod(0o755)
+            for path in [work, *work.iterdir()]:
+                shutil.chown(path, GRADER_USER)
+        results = _grade_child(work, config)
+        if not isinstance(results.get("score"), (int, float)) or not isinstance(results.get("tests"), list):
+            raise ValueError("the grading printed something other than results")
+    except Exception as error:  # noqa: BLE001 - every failure becomes a results.json the student can read
+        print(f"the autograder failed: {type(error).__name__}: {error}", file=sys.stderr)
+        total = sum(ex.points for ex in exercises)
+        said = f"The autograder could not grade this submission: {error}"
+        results = {"score": 0, "output": said, "stdout_visibility": "hidden",
+                   "tests": [{"name": "autograder", "score": 0, "max_score": total, "status": "failed",
+                              "output": said}]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["execution_time"] = round(time.monotonic() - start)
@@ -214,6 +213,14 @@ def run(root: Path) -> dict:
                                                     encoding="utf-8")
     print(f"score {results['score']:g}; wrote {root / 'results' / 'results.json'}")
     return results
+
+
+def _grader_user() -> bool:
+    try:
+        pwd.getpwnam(GRADER_USER)
+        return True
+    except KeyError:
+        return False
 
 
 def grade_main(folder: Path) -> None:

@@ -106,3 +106,19 @@ def test_only_regular_exercise_files_are_taken_from_a_submission(tmp_path):
     assert found == {first.file: f"a/{first.file}"}
     assert sorted(p.name for p in into.iterdir()) == [first.file]
     assert (into / first.file).read_text() == "shallower = True\n"
+
+
+def test_a_grading_that_fails_still_writes_results_saying_why(autograder, tmp_path):
+    root = tmp_path / "autograder"
+    shutil.copytree(autograder["root"] / "source", root / "source")
+    shutil.copy(autograder["root"] / "run_autograder", root / "run_autograder")
+    (root / "submission").mkdir()
+    config = root / "source" / CONFIG
+    config.write_text(json.dumps({**json.loads(config.read_text()), "timeout": "not a number"}))
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "CHANNELS_LAB_PYTHON": sys.executable}
+    done = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 0 and results["output"].startswith("The autograder could not grade this submission")
+    assert results["tests"][0]["max_score"] == sum(course.exercise(i).points for i in ONLY)
