@@ -90,7 +90,6 @@ jobs:
         working-directory: course
         run: python -m channels_lab.classroom --submission ../student/exercises --github-output "$GITHUB_OUTPUT"
       - name: Report the points to GitHub Classroom
-        if: always()
         uses: classroom-resources/autograding-grading-reporter@v1
         env:
           GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}
