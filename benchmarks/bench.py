@@ -10,7 +10,11 @@ consumer, and the demo's own consumers (with their middleware) on the same daphn
 Fan-out: one client sends ``messages`` messages, one at a time, into a room of ``members``
 clients; a message's latency is the time until the last member has it. Raw ``websockets``
 broadcast, then Channels groups through the in-memory layer (one daphne) and through Redis
-(two daphne processes, half the members on each). Then the load test (benchmarks.load).
+(two daphne processes, half the members on each). Through nginx (``channels_lab.nginx``, one
+worker process, the WebSocket lines of notebook 12): the bare async echo and the bare room,
+nginx in front of one daphne and in front of two (its ``upstream`` spreads the connections,
+round robin; a room spanning two daphnes goes through Redis). Then the load test
+(benchmarks.load), the last run through nginx.
 
 Every ratio is to the raw server of the same kind. Compression is off everywhere: daphne has
 no permessage-deflate, so the raw server and the client turn it off too. uvicorn is measured
@@ -31,8 +35,9 @@ from dataclasses import dataclass, field
 
 from channels_lab import run_daphne, run_redis
 from channels_lab.servers import REPO_ROOT, Server, _spawn, _wait_for, django_env
+from channels_lab.testing import missing
 
-from .load import APP, open_clients, run_load
+from .load import APP, nginx_in_front, open_clients, run_load
 
 WAIT = 20.0  # seconds any single reply may take before the run is abandoned
 
@@ -131,8 +136,14 @@ async def fan_out(daphnes, path: str, members: int, messages: int) -> tuple[list
         await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
 
 
-async def measure(sizes: dict, redis: bool = True) -> list[Row]:
-    """One pass: every echo row, then every fan-out row (Redis ones only when ``redis``)."""
+NGINX_ECHO = ("nginx → 1 daphne, bare async consumer", "nginx → 2 daphnes, bare async consumer")
+NGINX_MEMORY_ROOM = "in-memory layer, nginx → daphne, bare room"
+NGINX_REDIS_ROOMS = ("redis layer, nginx → 1 daphne, bare room", "redis layer, nginx → 2 daphnes, bare room")
+
+
+async def measure(sizes: dict, redis: bool = True, nginx: bool = False) -> list[Row]:
+    """One pass: every echo row, then every fan-out row (Redis ones only when ``redis``; the rows
+    through nginx only when ``nginx``, each skipped with the reason where nginx is missing)."""
     clients, round_trips = sizes["clients"], sizes["round_trips"]
     members, messages = sizes["members"], sizes["messages"]
     frame = json.dumps({"action": "echo", "text": "x" * 32})
@@ -154,6 +165,15 @@ async def measure(sizes: dict, redis: bool = True) -> list[Row]:
         for name, path in [("in-memory layer, bare room", "/bare/rooms/bench/"),
                            ("in-memory layer, demo RoomConsumer", "/ws/rooms/bench/")]:
             add("fan-out", name, await fan_out([daphne], path, members, messages))
+        if nginx and (why := missing("nginx")):
+            rows.extend(Row("echo", name, skipped=why) for name in NGINX_ECHO)
+            rows.append(Row("fan-out", NGINX_MEMORY_ROOM, skipped=why))
+        elif nginx:  # a second in-memory daphne: an echo needs no shared layer
+            with run_daphne(APP, env=env) as second, nginx_in_front([daphne]) as one, \
+                    nginx_in_front([daphne, second]) as two:
+                for name, front in zip(NGINX_ECHO, (one, two)):
+                    add("echo", name, await echo(front, "/bare/async/", clients, round_trips, frame))
+                add("fan-out", NGINX_MEMORY_ROOM, await fan_out([one], "/bare/rooms/bench/", members, messages))
     if importlib.util.find_spec("uvicorn") is None:
         rows.append(Row("echo", "uvicorn, bare async consumer", skipped="uvicorn is not installed"))
     else:
@@ -167,6 +187,12 @@ async def measure(sizes: dict, redis: bool = True) -> list[Row]:
             for name, path in [("redis layer, 2 daphnes, bare room", "/bare/rooms/bench/"),
                                ("redis layer, 2 daphnes, demo RoomConsumer", "/ws/rooms/bench/")]:
                 add("fan-out", name, await fan_out([first, second], path, members, messages))
+            if nginx and (why := missing("nginx")):
+                rows.extend(Row("fan-out", name, skipped=why) for name in NGINX_REDIS_ROOMS)
+            elif nginx:
+                with nginx_in_front([first]) as one, nginx_in_front([first, second]) as two:
+                    for name, front in zip(NGINX_REDIS_ROOMS, (one, two)):
+                        add("fan-out", name, await fan_out([front], "/bare/rooms/bench/", members, messages))
     return ratios(rows)
 
 
@@ -228,6 +254,26 @@ def report(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+# Each row through nginx and the direct row it is compared with.
+DIRECT = {NGINX_ECHO[0]: "daphne, bare async consumer", NGINX_ECHO[1]: "daphne, bare async consumer",
+          NGINX_MEMORY_ROOM: "in-memory layer, bare room",
+          NGINX_REDIS_ROOMS[0]: "redis layer, 2 daphnes, bare room",
+          NGINX_REDIS_ROOMS[1]: "redis layer, 2 daphnes, bare room"}
+
+
+def versus_direct(rows: list[Row]) -> str:
+    """Each measured row through nginx: its rate and p50/p99 next to the same clients connecting directly."""
+    by_name = {row.name: row for row in rows}
+    lines = [f"{'':<44}{'rate':>8}{'p50':>15}{'p99':>15}   against"]
+    for name, direct_name in DIRECT.items():
+        row, direct = by_name.get(name), by_name.get(direct_name)
+        if row is None or direct is None or row.skipped or direct.skipped or not direct.rate:
+            continue
+        p50, p99 = (f"{1000 * direct.percentile(p):.1f}→{1000 * row.percentile(p):.1f} ms" for p in (50, 99))
+        lines.append(f"{name:<44}{row.rate / direct.rate:>7.2f}×{p50:>15}{p99:>15}   {direct_name}")
+    return "\n".join(lines)
+
+
 def bars(rows: list[Row], width: int = 40) -> str:
     """A text bar chart of each row's rate relative to its raw server (no plotting library needed)."""
     lines = []
@@ -263,9 +309,9 @@ SIZES = {
 
 
 def run_bench(quick: bool = False, runs: int = 1) -> list[Row]:
-    """Measure everything ``runs`` times and keep each row's median run."""
+    """Measure everything (nginx rows included) ``runs`` times and keep each row's median run."""
     sizes = SIZES["quick" if quick else "full"]
-    return median_rows([asyncio.run(measure(sizes)) for _ in range(runs)])
+    return median_rows([asyncio.run(measure(sizes, nginx=True)) for _ in range(runs)])
 
 
 def main(argv=None) -> None:
@@ -281,6 +327,8 @@ def main(argv=None) -> None:
     print(report(rows))
     print("== ratio to the raw server ==")
     print(bars(rows), flush=True)
+    print("== through nginx, against direct ==")
+    print(versus_direct(rows), flush=True)
     if not args.no_load:
         clients = 50 if args.quick else 200
         print(f"== load: {clients} clients in one room, 10 senders x a burst of 20, every delivery counted ==")
@@ -288,8 +336,12 @@ def main(argv=None) -> None:
         for layer in ("memory", "redis"):
             for capacity in (100, default):
                 result = run_load(layer, capacity, clients=clients)
-                where = "1 daphne" if layer == "memory" else "2 daphnes"
-                print(f"{result.summary()}  [{where}]", flush=True)
+                print(f"{result.summary()}  [{result.where}]", flush=True)
+        if why := missing("nginx"):
+            print(f"redis  capacity {default:>4}: skipped: {why}  [nginx → 2 daphnes]", flush=True)
+        else:
+            result = run_load("redis", default, clients=clients, nginx=True)
+            print(f"{result.summary()}  [{result.where}]", flush=True)
 
 
 def demo_default_capacity() -> int:

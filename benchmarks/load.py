@@ -1,9 +1,10 @@
 """The load test: a burst into one crowded room, every delivery counted.
 
-    python -m benchmarks.load [--layer redis|memory] [--capacity N] [--clients 200]
+    python -m benchmarks.load [--layer redis|memory] [--capacity N] [--clients 200] [--nginx]
 
 ``clients`` connect to one room of the demo's ``RoomConsumer`` (spread over two daphne
-processes sharing a redis-server, or one daphne with the in-memory layer); then ``senders``
+processes sharing a redis-server, or one daphne with the in-memory layer; with ``--nginx``
+they all connect to one nginx, which spreads them over the daphnes); then ``senders``
 of them each send ``burst`` messages at once. Every message should reach every client, so
 ``expected = senders * burst * clients``. What the channel layer drops (a channel already
 holding ``capacity`` messages refuses more, silently) is ``expected - delivered``.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from websockets.asyncio.client import connect
 
 from channels_lab import run_daphne, run_redis
+from channels_lab.nginx import run_nginx
 
 APP = "benchmarks.asgi:application"
 HANDSHAKES_AT_ONCE = 25  # daphne's listen backlog is 50: do not knock more at once
@@ -38,6 +40,12 @@ class LoadResult:
     burst: int
     delivered: int
     seconds: float
+    via: str = ""  # "nginx" when the clients connected through nginx
+
+    @property
+    def where(self) -> str:
+        daphnes = f"{self.processes} daphne{'s' if self.processes > 1 else ''}"
+        return f"nginx → {daphnes}" if self.via else daphnes
 
     @property
     def expected(self) -> int:
@@ -67,6 +75,31 @@ def servers(layer: str, capacity: int, processes: int = 2):
         else:
             processes = 1  # the in-memory layer lives inside one process
         yield [stack.enter_context(run_daphne(APP, env=env)) for _ in range(processes)]
+
+
+# What nginx runs in front of the benchmark's daphnes: the WebSocket lines of notebook 12.
+PROXY_SERVER = """
+server {
+    listen 127.0.0.1:{port};
+    location / {
+        proxy_pass http://daphnes;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_read_timeout 60s;
+    }
+}
+"""
+
+
+@contextlib.contextmanager
+def nginx_in_front(daphnes):
+    """One nginx whose ``upstream daphnes`` holds ``daphnes`` (round robin, nginx's default)."""
+    upstream = " ".join(f"server 127.0.0.1:{daphne.port};" for daphne in daphnes)
+    with run_nginx(f"upstream daphnes {{ {upstream} }}\n{PROXY_SERVER}") as nginx:
+        yield nginx
 
 
 async def open_clients(daphnes, path: str, count: int):
@@ -130,14 +163,18 @@ async def burst_into_room(daphnes, clients: int = 200, senders: int = 10, burst:
 
 
 async def load_test(layer: str = "redis", capacity: int = 100, clients: int = 200, senders: int = 10,
-                    burst: int = 20, processes: int = 2, quiet: float = QUIET) -> LoadResult:
+                    burst: int = 20, processes: int = 2, quiet: float = QUIET, nginx: bool = False) -> LoadResult:
     """Start the servers, run one burst, stop everything; return the counts (await it in a notebook).
 
     The count ends when every delivery has arrived, or after ``quiet`` seconds without one.
+    With ``nginx`` every client connects to one nginx in front of the daphnes.
     """
-    with servers(layer, capacity, processes) as daphnes:
-        delivered, seconds = await burst_into_room(daphnes, clients, senders, burst, quiet=quiet)
-        return LoadResult(layer, capacity, len(daphnes), clients, senders, burst, delivered, seconds)
+    with servers(layer, capacity, processes) as daphnes, \
+            (nginx_in_front(daphnes) if nginx else contextlib.nullcontext()) as front:
+        targets = [front] if nginx else daphnes
+        delivered, seconds = await burst_into_room(targets, clients, senders, burst, quiet=quiet)
+        return LoadResult(layer, capacity, len(daphnes), clients, senders, burst, delivered, seconds,
+                          via="nginx" if nginx else "")
 
 
 def run_load(*args, **kwargs) -> LoadResult:
@@ -152,10 +189,11 @@ def main(argv=None) -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--senders", type=int, default=10)
     parser.add_argument("--burst", type=int, default=20)
+    parser.add_argument("--nginx", action="store_true", help="the clients connect through one nginx")
     args = parser.parse_args(argv)
     for capacity in args.capacity or [100]:
-        result = run_load(args.layer, capacity, args.clients, args.senders, args.burst)
-        print(result.summary(), f"in {result.seconds:.1f} s", flush=True)
+        result = run_load(args.layer, capacity, args.clients, args.senders, args.burst, nginx=args.nginx)
+        print(result.summary(), f"in {result.seconds:.1f} s  [{result.where}]", flush=True)
 
 
 if __name__ == "__main__":
