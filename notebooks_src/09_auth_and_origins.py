@@ -76,7 +76,7 @@ print("LOGIN_REQUIRED =", LOGIN_REQUIRED)
 # room's group.
 #
 # `AccountConsumer` answers `whoami`, `login` and `logout`. Every reply names the scope's user;
-# a login also reports the session's key and what the session now holds:
+# a login also reports the session's key:
 
 # %%
 # %%lesson
@@ -91,13 +91,15 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
             if user is None:
                 await self.send_json({"error": "wrong username or password"})
                 return
-            await login(self.scope, user)  # the user into scope and session, under a new key
-            await self.scope["session"].asave()  # write the session's row to the database
-            session = self.scope["session"]
-            reply = {"session_key": session.session_key, "saved": sorted(session.keys())}
+            await self.log_user_in(user)
+            reply = {"session_key": self.scope["session"].session_key}
         elif content.get("action") == "logout":
             await logout(self.scope)  # delete the session's row; the scope's user is anonymous
         await self.send_json({"user": self.who(), **reply})
+
+    async def log_user_in(self, user):
+        await login(self.scope, user)  # the user into scope and session, maybe under a new key
+        await self.scope["session"].asave()  # write the session's row to the database
 
     def who(self):
         user = self.scope["user"]
@@ -105,10 +107,22 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
 
 
 # %% [markdown]
-# Notice the two awaited calls after `authenticate`: `login()` puts the user in the scope and
-# her id in the session, and may give the session a new key (shown below); only `asave()`
-# writes the session's new contents to the database. `RefuseEarlyConsumer` refuses in the
-# other way, before `accept()`:
+# Notice the two awaited calls in `log_user_in`: `login()` puts the user in the scope and
+# her id in the session, and may give the session a new key; `asave()` writes the session's
+# new contents to the database. Both are shown below, and so is the pitfall, the same
+# consumer without `asave()`:
+
+# %%
+# %%lesson
+class UnsavedLoginConsumer(AccountConsumer):
+    """AccountConsumer with a common mistake: login() and no asave()."""
+
+    async def log_user_in(self, user):
+        await login(self.scope, user)
+
+
+# %% [markdown]
+# `RefuseEarlyConsumer` refuses in another way, before `accept()`:
 
 # %%
 # %%lesson
@@ -120,7 +134,7 @@ class RefuseEarlyConsumer(AsyncWebsocketConsumer):
 
 
 # %% [markdown]
-# The application: HTTP goes to Django (login and logout pages), WebSockets to three routes.
+# The application: HTTP goes to Django (login and logout pages), WebSockets to four routes.
 # The same routes are mounted three times behind different origin checks. The plain paths
 # are checked as the demo checks them, `/pinned/...` against an explicit list of origins, and
 # `/unguarded/...` not at all:
@@ -133,6 +147,7 @@ ROUTES = [
     path("ws/members/<slug:room>/", MembersRoomConsumer.as_asgi()),
     path("ws/account/", AccountConsumer.as_asgi()),
     path("ws/refuse-early/", RefuseEarlyConsumer.as_asgi()),
+    path("ws/unsaved-login/", UnsavedLoginConsumer.as_asgi()),
 ]
 SITE_ORIGINS = os.environ.get("SITE_ORIGINS", "").split()  # this site's pages: scheme://host:port
 
@@ -150,8 +165,9 @@ async def websocket(scope, receive, send):
 application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket})
 
 # %% [markdown]
-# A fresh database holds the users `alice` and `bob`. Every server and the browser of this
-# notebook go on one `AsyncExitStack`, closed before the exercises:
+# A fresh database holds the users `alice` and `bob`. It, the browser and the servers of this
+# notebook go on one `AsyncExitStack`, closed before the exercises (one section closes a stack
+# of its own):
 
 # %%
 servers = contextlib.AsyncExitStack()
@@ -259,9 +275,15 @@ except InvalidStatus as refused:
 # ## `login()` inside a consumer
 #
 # `channels.auth.login(scope, user)` and `logout(scope)` are the WebSocket versions of
-# Django's. `AccountConsumer` logs a client in that sent no cookie at all:
+# Django's. Three helpers: `request()` sends a message and returns the reply,
+# `whoami_with(key)` asks a new connection that sends the cookie `sessionid=key`, and
+# `stored_session(key)` reads what the database holds under a session key (`None`: no row):
 
 # %%
+import sqlite3
+
+from django.contrib.sessions.backends.db import SessionStore
+
 account = server.ws_url("/ws/account/")
 
 
@@ -270,53 +292,81 @@ async def request(ws, **message):
     return json.loads(await ws.recv())
 
 
-async with connect(account, origin=server.origin) as ws:
-    print("whoami:", (await request(ws, action="whoami"))["user"])
-    reply = await request(ws, action="login", username="alice", password="wonderland")
-    print("login: ", reply["user"], "| the saved session holds", reply["saved"])
-    print("whoami:", (await request(ws, action="whoami"))["user"])
-async with connect(account, origin=server.origin) as ws:
-    print("a new connection, no cookie:", (await request(ws, action="whoami"))["user"])
-saved_key = {"Cookie": f"sessionid={reply['session_key']}"}
-async with connect(account, origin=server.origin, additional_headers=saved_key) as ws:
-    print("a new connection sending the saved key:", (await request(ws, action="whoami"))["user"])
+async def whoami_with(key):
+    async with connect(account, origin=server.origin, additional_headers={"Cookie": f"sessionid={key}"}) as ws:
+        return (await request(ws, action="whoami"))["user"]
+
+
+def stored_session(key):
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        row = db.execute("SELECT session_data FROM django_session WHERE session_key = ?", [key]).fetchone()
+    return None if row is None else SessionStore().decode(row[0])
 
 # %% [markdown]
-# `login()` put three entries in the session: the user's id, the backend that authenticated
-# her, and a hash derived from her password (`get_session_auth_hash()`). `asave()` wrote them
-# to the database, in the session's row under its new key. Nothing else saves them: the
-# session middleware saves a changed session only when an HTTP response starts
-# (`save_message_types` in `channels/sessions.py`), which a WebSocket never sends.
-#
-# The login held for that connection, and the row is real: a client sending its key is
-# `alice`. But that key exists only on the server. The login happened after the handshake,
-# when the only response that could have carried a `Set-Cookie` (the `101`) was long gone, and
-# daphne passes no headers from `websocket.accept` anyway (13 §7 shows it): the browser never
-# learns the key. Log users in over HTTP (a form or a fetch), then open the socket.
-#
-# `login()` also changes the session's key whenever the session did not already belong to
-# this user: `session.cycle_key()` for a session without a user, `session.flush()` for
-# another user's. Both delete the old row, so the cookie the browser holds stops working.
-# Here alice's browser cookie goes to the consumer, which logs in first as alice again, then
-# as bob:
+# The pitfall first. A client without a cookie logs in through `UnsavedLoginConsumer`, the
+# version without `asave()`:
 
 # %%
-jar = log_in(server.url, "alice", "wonderland")
-cookie_key = next(cookie.value for cookie in jar if cookie.name == "sessionid")
-alices_cookie = {"Cookie": cookie_header(jar, account)}
-async with connect(account, origin=server.origin, additional_headers=alices_cookie) as ws:
-    print("with alice's cookie:", (await request(ws, action="whoami"))["user"])
-    for name, password in [("alice", "wonderland"), ("bob", "builder")]:
-        reply = await request(ws, action="login", username=name, password=password)
-        print(f"login as {name}: {reply['user']} | key still the cookie's: {reply['session_key'] == cookie_key}")
-async with connect(account, origin=server.origin, additional_headers=alices_cookie) as ws:
-    print("alice's cookie afterwards:", (await request(ws, action="whoami"))["user"])
+async with connect(server.ws_url("/ws/unsaved-login/"), origin=server.origin) as ws:
+    unsaved = await request(ws, action="login", username="alice", password="wonderland")
+    print("login without asave():", unsaved["user"], "| whoami, same socket:", (await request(ws, action="whoami"))["user"])
+print("a new connection sending the session's key:", await whoami_with(unsaved["session_key"]))
+print("the database under that key:", stored_session(unsaved["session_key"]))
 
 # %% [markdown]
-# Logging alice in again kept her key. Logging bob in flushed her session: a new key for
-# bob, alice's row deleted. Her browser's cookie now names nothing, so logging someone in
-# over a socket logged the browser out (`channels/auth.py`, `login`: `flush()` or
-# `cycle_key()`).
+# On its own socket the login worked, but the row under the session's key is empty, so any
+# later connection sending that key is anonymous. `login()` changed the session in memory.
+# The row exists because `login()` found no user in the session and called
+# `session.cycle_key()`, which saved the session as it was then, empty, under a new key.
+# Nothing saves it later: the session middleware saves a changed session only when an HTTP
+# response starts (`save_message_types` in `channels/sessions.py`), which a WebSocket never
+# sends. `AccountConsumer` awaits `asave()` after `login()`:
+
+# %%
+async with connect(account, origin=server.origin) as ws:
+    reply = await request(ws, action="login", username="alice", password="wonderland")
+    print("login with asave():", reply["user"])
+print("a new connection sending the session's key:", await whoami_with(reply["session_key"]))
+print("the database under that key:", sorted(stored_session(reply["session_key"])))
+
+# %% [markdown]
+# `asave()` wrote what `login()` put in the session: the user's id, the backend that
+# authenticated her, and a hash derived from her password (`get_session_auth_hash()`).
+#
+# The login holds, but only the server knows that key. The login happened after the
+# handshake, when the only response that could have carried a `Set-Cookie` (the `101`) was
+# long gone, and daphne passes no headers from `websocket.accept` anyway (13 §7 shows it):
+# the browser never learns the key. Log users in over HTTP (a form or a fetch), then open
+# the socket.
+#
+# ### `login()` changes the key
+#
+# Before it writes the user in, `login()` looks at the session it was given. A session that
+# holds another user is flushed: emptied, its row deleted, and a new key. A session without a
+# user gets `session.cycle_key()`: a new key, and the old row deleted. A session that already
+# holds this user keeps its key. Three cookies try it: the key left by the pitfall (a session
+# without a user), and alice's saved key, twice:
+
+# %%
+async def log_in_with(key, username):
+    """A connection sending the cookie sessionid=key logs username in; the session's key afterwards."""
+    async with connect(account, origin=server.origin, additional_headers={"Cookie": f"sessionid={key}"}) as ws:
+        return (await request(ws, action="login", username=username, password=USERS[username]))["session_key"]
+
+
+print(f"{'the cookie names':26}{'login as':10}{'the key':9}{'the old row':13}the new key names")
+for key, session, username in [(unsaved["session_key"], "a session without a user", "alice"),
+                               (reply["session_key"], "alice's session", "alice"),
+                               (reply["session_key"], "alice's session", "bob")]:
+    new_key = await log_in_with(key, username)
+    print(f"{session:26}{username:10}{'kept' if new_key == key else 'changed':9}"
+          f"{'kept' if stored_session(key) is not None else 'deleted':13}{await whoami_with(new_key)}")
+print("alice's cookie afterwards:", await whoami_with(reply["session_key"]))
+
+# %% [markdown]
+# The first row is `cycle_key()`, the third `flush()`. Either way the key changed and the old
+# row is gone, so the cookie the browser holds names no session: logging someone in over a
+# socket logged the browser out.
 #
 # ## `logout()` inside a consumer
 #
@@ -324,12 +374,13 @@ async with connect(account, origin=server.origin, additional_headers=alices_cook
 # afterwards names no session:
 
 # %%
-alices_cookie = {"Cookie": cookie_header(log_in(server.url, "alice", "wonderland"), account)}
-async with connect(account, origin=server.origin, additional_headers=alices_cookie) as ws:
+jar = log_in(server.url, "alice", "wonderland")
+key = next(cookie.value for cookie in jar if cookie.name == "sessionid")
+async with connect(account, origin=server.origin, additional_headers={"Cookie": cookie_header(jar, account)}) as ws:
     print("with alice's cookie:", (await request(ws, action="whoami"))["user"])
     print("logout:", (await request(ws, action="logout"))["user"])
-async with connect(account, origin=server.origin, additional_headers=alices_cookie) as ws:
-    print("same cookie, afterwards:", (await request(ws, action="whoami"))["user"])
+print("same cookie, afterwards:", await whoami_with(key))
+print("the database under its key:", stored_session(key))
 
 # %% [markdown]
 # New connections with that cookie are anonymous. Connections that are already open are
@@ -337,10 +388,10 @@ async with connect(account, origin=server.origin, additional_headers=alices_cook
 #
 # ## In a real browser
 #
-# The rest runs in Chromium, through Playwright. The pages talk to WebSockets with a small
-# script, `PAGE_SCRIPT`: `openSocket(name, url)` opens a socket and keeps it under a name,
-# `ask(name, message)` sends JSON on it and resolves with the reply, or with the close code
-# if the socket is (or gets) closed.
+# The pages from here on are real Chromium pages, driven through Playwright. They talk to
+# WebSockets with a small script, `PAGE_SCRIPT`: `openSocket(name, url)` opens a socket and
+# keeps it under a name, `ask(name, message)` sends JSON on it and resolves with the reply, or
+# with the close code if the socket is (or gets) closed.
 
 # %%
 # %%lesson
@@ -498,16 +549,18 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
             if user is None:
                 await self.send_json({"error": "wrong username or password"})
                 return
-            await login(self.scope, user)
-            await self.scope["session"].asave()
-            await self.join_user_group()  # new
-            session = self.scope["session"]
-            reply = {"session_key": session.session_key, "saved": sorted(session.keys())}
+            await self.log_user_in(user)
+            reply = {"session_key": self.scope["session"].session_key}
         elif content.get("action") == "logout":
             if self.scope["user"].is_authenticated:  # new: tell every socket of this user
                 await self.channel_layer.group_send(f"user.{self.scope['user'].pk}", {"type": "account.logout"})
             await logout(self.scope)
         await self.send_json({"user": self.who(), **reply})
+
+    async def log_user_in(self, user):
+        await login(self.scope, user)
+        await self.scope["session"].asave()
+        await self.join_user_group()  # new
 
     async def account_logout(self, event):  # new: the user logged out somewhere
         await self.close(code=4401)
@@ -530,6 +583,69 @@ await two_tabs_one_logout()
 # second: the logout reached her other sockets through the channel layer, as group messages
 # did in notebook 07. A logout over HTTP (Django's `LogoutView`) should send the same group
 # event, for example from a receiver of Django's `user_logged_out` signal.
+
+# %% [markdown]
+# ### Two processes, one logout
+#
+# Both tabs were served by one daphne, and its channel layer, the in-memory one, lives inside
+# that process (`InMemoryChannelLayer` in `channels/layers.py`). A site run by several daphne
+# processes has a user's sockets spread over them. A second daphne on the same database, with
+# an in-memory layer of its own (this section's servers go on a stack closed at its end):
+
+# %%
+section = contextlib.ExitStack()
+second = section.enter_context(run_daphne("lesson:application", env={"DEMO_DATABASE": database}))
+print("a second daphne at", second.url, "with the in-memory layer")
+
+# %% [markdown]
+# alice opens a socket on each server and logs out on the first. `logout_across` then waits
+# up to 0.5 s for the other socket to be closed, and if it is still open asks who it is:
+
+# %%
+import asyncio
+
+
+async def logout_across(first, second):
+    cookie = {"Cookie": cookie_header(log_in(first.url, "alice", "wonderland"), first.ws_url("/"))}
+    async with connect(first.ws_url("/ws/account/"), origin=first.origin, additional_headers=cookie) as here, \
+            connect(second.ws_url("/ws/account/"), origin=second.origin, additional_headers=cookie) as there:
+        print("on the second server:", (await request(there, action="whoami"))["user"])
+        print("logout on the first: ", (await request(here, action="logout"))["user"])
+        try:
+            await asyncio.wait_for(there.wait_closed(), timeout=0.5)
+            print("the second server's socket: closed with", there.close_code)
+        except TimeoutError:
+            print("the second server's socket, 0.5 s later: open, as", (await request(there, action="whoami"))["user"])
+
+
+await logout_across(server, second)
+
+# %% [markdown]
+# The group message reached only the first process's sockets: on the second, alice's socket
+# still acts as her. The processes need a channel layer they share. A Redis server, and two
+# daphnes using it (the demo's settings use channels-redis when `REDIS_URL` is set):
+
+# %%
+from channels_lab.servers import run_redis
+
+redis = section.enter_context(run_redis())
+on_redis = [section.enter_context(run_daphne("lesson:application", env={"DEMO_DATABASE": database, "REDIS_URL": redis.url}))
+            for _ in range(2)]
+print("two daphnes sharing the layer at", redis.url)
+
+# %%
+await logout_across(*on_redis)
+
+# %% [markdown]
+# This time the second server closed alice's socket with 4401: the group `user.<id>` and the
+# messages sent to it are kept in Redis, where both processes find them (`group_add` and
+# `group_send` in `channels_redis/core.py`). Run several daphnes only with a shared layer.
+
+# %%
+for each in (second, *on_redis):
+    each.process.terminate()  # all three stop at once; closing the stack waits for each
+section.close()
+print("this section's servers stopped:", all(each.process.poll() is not None for each in (second, redis, *on_redis)))
 
 # %% [markdown]
 # ## Cross-site WebSocket hijacking
@@ -651,6 +767,8 @@ await hijack_table()
 
 # %%
 await browser.close()
+for each in (server, evil, lax_free):
+    each.process.terminate()  # all three stop at once; closing the stack waits for each
 await servers.aclose()
 print("all daphnes stopped:", all(each.process.poll() is not None for each in (server, evil, lax_free)),
       "| database removed:", not os.path.exists(database))

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import json
+import sqlite3
 
 import pytest
 from channels.layers import get_channel_layer
@@ -13,7 +14,8 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from channels_lab import lesson, run_daphne
 from channels_lab.accounts import cookie_header, log_in, temporary_database
 from channels_lab.notebooks import scripts
-from channels_lab.servers import free_port
+from channels_lab.servers import free_port, run_redis
+from channels_lab.testing import require
 
 FAKE = {"type": "relay.announce", "text": "fake"}
 
@@ -107,26 +109,54 @@ def database():
 
 
 @contextlib.contextmanager
-def nb09_server(database, *, fixed=True):
-    """Notebook 09's lesson modules (without the logout fix if ``fixed`` is false), served by daphne."""
+def nb09_lessons(*, fixed=True):
+    """Notebook 09's lesson modules, without the logout fix if ``fixed`` is false."""
     made = lesson.Lessons()
     try:
         lesson.use(made)
         for module, code in lesson.cells_of(scripts(["09"])[0]):
             if fixed or not is_the_fix(module, code):
                 made.add(code, module)
-        port = free_port()
-        with run_daphne("lesson:application", port=port, env={
-                "DEMO_DATABASE": database, "SITE_ORIGINS": f"http://127.0.0.1:{port}"}) as server:
-            yield server
+        yield made
     finally:
         made.remove()
         lesson.use(None)
 
 
+@contextlib.contextmanager
+def nb09_server(database, *, fixed=True):
+    """Notebook 09's lesson modules (without the logout fix if ``fixed`` is false), served by daphne."""
+    with nb09_lessons(fixed=fixed):
+        port = free_port()
+        with run_daphne("lesson:application", port=port, env={
+                "DEMO_DATABASE": database, "SITE_ORIGINS": f"http://127.0.0.1:{port}"}) as server:
+            yield server
+
+
 async def request(ws, **message):
     await ws.send(json.dumps(message))
     return json.loads(await ws.recv())
+
+
+async def whoami_with(server, key):
+    cookie = {"Cookie": f"sessionid={key}"}
+    async with connect(server.ws_url("/ws/account/"), origin=server.origin, additional_headers=cookie) as ws:
+        return (await request(ws, action="whoami"))["user"]
+
+
+def has_row(database, key):
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        return db.execute("SELECT 1 FROM django_session WHERE session_key = ?", [key]).fetchone() is not None
+
+
+async def test_login_without_asave_leaves_a_key_that_names_no_user(database):
+    with nb09_server(database) as server:
+        async with connect(server.ws_url("/ws/unsaved-login/"), origin=server.origin) as ws:
+            reply = await request(ws, action="login", username="alice", password="wonderland")
+            assert reply["user"] == "alice"
+            assert (await request(ws, action="whoami"))["user"] == "alice"
+        assert has_row(database, reply["session_key"])  # cycle_key() saved the empty session
+        assert await whoami_with(server, reply["session_key"]) == "anonymous"
 
 
 async def test_login_in_a_consumer_saves_a_session_only_the_server_knows(database):
@@ -135,25 +165,31 @@ async def test_login_in_a_consumer_saves_a_session_only_the_server_knows(databas
         async with connect(account, origin=server.origin) as ws:
             reply = await request(ws, action="login", username="alice", password="wonderland")
         assert reply["user"] == "alice"
-        assert reply["saved"] == ["_auth_user_backend", "_auth_user_hash", "_auth_user_id"]
         async with connect(account, origin=server.origin) as ws:
             assert (await request(ws, action="whoami"))["user"] == "anonymous"
-        saved = {"Cookie": f"sessionid={reply['session_key']}"}
-        async with connect(account, origin=server.origin, additional_headers=saved) as ws:
-            assert (await request(ws, action="whoami"))["user"] == "alice"
+        assert await whoami_with(server, reply["session_key"]) == "alice"
 
 
-async def test_logging_in_another_user_flushes_the_browsers_session(database):
+async def log_in_with(server, key, username):
+    cookie = {"Cookie": f"sessionid={key}"}
+    async with connect(server.ws_url("/ws/account/"), origin=server.origin, additional_headers=cookie) as ws:
+        return (await request(ws, action="login", username=username, password=USERS[username]))["session_key"]
+
+
+async def test_login_cycles_a_userless_session_keeps_its_own_and_flushes_another_users(database):
     with nb09_server(database) as server:
-        account = server.ws_url("/ws/account/")
+        async with connect(server.ws_url("/ws/unsaved-login/"), origin=server.origin) as ws:
+            userless = (await request(ws, action="login", username="alice", password="wonderland"))["session_key"]
+        cycled = await log_in_with(server, userless, "alice")
+        assert cycled != userless and not has_row(database, userless)
+        assert await whoami_with(server, cycled) == "alice"
         jar = log_in(server.url, "alice", "wonderland")
-        old_key = next(cookie.value for cookie in jar if cookie.name == "sessionid")
-        cookie = {"Cookie": cookie_header(jar, account)}
-        async with connect(account, origin=server.origin, additional_headers=cookie) as ws:
-            assert (await request(ws, action="login", username="alice", password="wonderland"))["session_key"] == old_key
-            assert (await request(ws, action="login", username="bob", password="builder"))["session_key"] != old_key
-        async with connect(account, origin=server.origin, additional_headers=cookie) as ws:
-            assert (await request(ws, action="whoami"))["user"] == "anonymous"
+        alices = next(cookie.value for cookie in jar if cookie.name == "sessionid")
+        assert await log_in_with(server, alices, "alice") == alices
+        bobs = await log_in_with(server, alices, "bob")
+        assert bobs != alices and not has_row(database, alices)
+        assert await whoami_with(server, bobs) == "bob"
+        assert await whoami_with(server, alices) == "anonymous"
 
 
 @pytest.mark.parametrize("fixed", [False, True], ids=["first-version", "fixed"])
@@ -171,6 +207,28 @@ async def test_a_logout_reaches_the_users_other_open_sockets_only_with_the_fix(d
                 assert closed.value.rcvd.code == 4401
             else:
                 assert (await request(first, action="whoami"))["user"] == "alice"
+
+
+@pytest.mark.parametrize("layer", ["in-memory", "redis"])
+async def test_a_logout_reaches_another_daphnes_socket_only_through_redis(database, layer):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(nb09_lessons())
+        env = {"DEMO_DATABASE": database}
+        if layer == "redis":
+            require("redis")
+            env["REDIS_URL"] = stack.enter_context(run_redis()).url
+        here, there = (stack.enter_context(run_daphne("lesson:application", env=env)) for _ in range(2))
+        cookie = {"Cookie": cookie_header(log_in(here.url, "alice", "wonderland"), here.ws_url("/"))}
+        async with connect(here.ws_url("/ws/account/"), origin=here.origin, additional_headers=cookie) as mine, \
+                connect(there.ws_url("/ws/account/"), origin=there.origin, additional_headers=cookie) as other:
+            assert (await request(other, action="whoami"))["user"] == "alice"
+            assert (await request(mine, action="logout"))["user"] == "anonymous"
+            if layer == "redis":
+                await asyncio.wait_for(other.wait_closed(), timeout=5)
+                assert other.close_code == 4401
+            else:
+                await asyncio.sleep(0.5)
+                assert (await request(other, action="whoami"))["user"] == "alice"
 
 
 async def origin_check(server, prefix, origin, cookie):
