@@ -17,7 +17,7 @@ import sys
 
 from .servers import DEMO_PROJECT, _spawn, _wait_for, django_env
 
-__all__ = ["manage", "run_worker"]
+__all__ = ["manage", "run_worker", "run_workers"]
 
 
 @contextlib.contextmanager
@@ -30,6 +30,20 @@ def run_worker(channels, *, env: dict[str, str] | None = None, timeout: float = 
         yield worker
     finally:
         worker.stop()
+
+
+@contextlib.contextmanager
+def run_workers(channels, envs, *, timeout: float = 20.0):
+    """One ``runworker CHANNEL...`` per environment in ``envs``, started side by side; yields them, then stops all."""
+    command = [sys.executable, "manage.py", "runworker", *channels]
+    workers = [_spawn("runworker", command, cwd=DEMO_PROJECT, env={**django_env(), **env}) for env in envs]
+    try:
+        for worker in workers:
+            _wait_for(worker, lambda w: "Running worker for channels" in w.output, timeout)
+        yield workers
+    finally:
+        for worker in workers:
+            worker.stop()
 
 
 def manage(*args: str, env: dict[str, str] | None = None, timeout: float = 30.0) -> str:

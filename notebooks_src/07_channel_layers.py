@@ -502,36 +502,10 @@ with run_redis() as redis:
 #
 # `channels_redis.pubsub.RedisPubSubChannelLayer` has the same methods but works differently
 # (`channels_redis/pubsub.py`): `send` is a Redis `PUBLISH`, a receiver is a `SUBSCRIBE`, and
-# what arrives waits in a plain, unbounded `asyncio.Queue` in the receiving process. Two
-# receivers on one plain channel name (`jobs`, the kind a worker listens on), on each layer:
-
-# %%
-async def two_receivers(redis, backend, peek):
-    """Two receivers (as in two processes) wait on "jobs"; a third sends one job. Who gets it?"""
-    async with redis_layer(redis, backend) as worker_1, redis_layer(redis, backend) as worker_2, \
-            redis_layer(redis, backend) as client:
-        waiting = [asyncio.ensure_future(w.receive("jobs")) for w in (worker_1, worker_2)]
-        async with asyncio.timeout(5):  # until Redis sees both receivers waiting
-            while sum(c["cmd"] in ("bzpopmin", "subscribe") for c in await peek.client_list()) < 2:
-                await asyncio.sleep(0.01)
-        await client.send("jobs", {"type": "job", "n": 1})
-        done, pending = await asyncio.wait(waiting, timeout=0.8)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        return len(done)
-
-
-with run_redis() as redis:
-    peek = Redis.from_url(redis.url)
-    for backend in (RedisChannelLayer, RedisPubSubChannelLayer):
-        print(f"{backend.__name__:24} receivers that got the one job: {await two_receivers(redis, backend, peek)} of 2")
-    await peek.aclose()
-
-# %% [markdown]
-# On the core layer a channel is a queue: exactly one receiver gets each message, so several
-# `runworker` processes share the jobs. On the pub/sub layer `PUBLISH` goes to every
-# subscriber, so each worker would run every job.
+# what arrives waits in a plain, unbounded `asyncio.Queue` in the receiving process. So on the
+# pub/sub layer a plain channel such as `shouter` is not a queue: every process subscribed to it
+# gets every message. The last section runs two `runworker` processes on each layer and counts
+# how often one job runs.
 #
 # Queuing differs too. The pub/sub layer's `new_channel()` subscribes at once, and messages then
 # pile up in memory whether or not anyone calls `receive`; the `capacity` setting is accepted and
@@ -702,10 +676,58 @@ for label, entry in [("plain URL", "redis://127.0.0.1:6379"),
           f"socket_connect_timeout={connection.socket_connect_timeout}")
 
 # %% [markdown]
-# The plain URL gives reads the 5 s limit; `socket_timeout: None` removes it for reads only,
-# and connecting still gives up after 5 s (`socket_connect_timeout`). Any read timeout shorter
-# than the 5 s `BZPOPMIN` kills an idle consumer the same way; waiting out 5 s is slow, so this
-# settings module uses 1 s:
+# The plain URL gives reads the 5 s limit; `socket_timeout: None` removes it for reads only.
+# Connecting has a limit of its own, `socket_connect_timeout` (5 s by default,
+# `redis/_defaults.py`), which bounds the TCP connect alone: redis-py opens the connection inside
+# `async_timeout(self.socket_connect_timeout)` (`redis/asyncio/connection.py`, `_connect`). The
+# host dict reaches redis-py as keyword arguments (`create_pool`, `channels_redis/utils.py`), so a
+# layer can shorten it. To see it at work we need a port that never answers a connect, rather
+# than one that refuses it: a listener whose accept queue is full, so the kernel drops new SYNs.
+
+# %%
+import socket
+import time
+
+
+@contextlib.contextmanager
+def silent_port():
+    """A listening port that never completes a connect: one client fills its accept queue, nobody accepts."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as listener, \
+            socket.create_connection(listener.getsockname()):
+        yield listener.getsockname()[1]
+
+
+async def first_send(port, **host):
+    """A layer's first send to 127.0.0.1:port (its first connect): how it failed, and when."""
+    made = RedisChannelLayer(hosts=[{"address": f"redis://127.0.0.1:{port}", **host}])
+    started = time.monotonic()
+    try:
+        await made.send("jobs", {"type": "job"})
+        return "sent"
+    except Exception as error:
+        return f"{type(error).__name__} after {time.monotonic() - started:.2f} s: {str(error).split('. ')[0]}"
+    finally:
+        await made.close_pools()
+
+# %% [markdown]
+# `silent_port` is the listener that never answers; `first_send` is what a consumer's first
+# layer call does. A port with no listener, then the silent one, with a 0.3 s connect limit:
+
+# %%
+with socket.socket() as bound_only, silent_port() as silent:
+    bound_only.bind(("127.0.0.1", 0))  # a port nobody listens on: the kernel refuses the connect
+    print("nobody listens:", await first_send(bound_only.getsockname()[1], socket_connect_timeout=0.3))
+    print("never answers: ", await first_send(silent, socket_connect_timeout=0.3))
+
+# %% [markdown]
+# The refused connect failed at once with `ConnectionError`. The silent port left the connect
+# hanging until the limit, then redis-py raised `TimeoutError: Timeout connecting to server`,
+# after 0.3 s here, and after the 5 s the previous cell printed when the host dict leaves it out.
+# So a layer pointed at an unreachable Redis
+# (a firewall that drops packets) holds each consumer call that long before it fails.
+#
+# Any read timeout shorter than the 5 s `BZPOPMIN` kills an idle consumer the same way as the
+# plain URL; waiting out 5 s is slow, so this settings module uses 1 s:
 
 # %%
 # %%lesson settings_short_timeout
@@ -834,6 +856,65 @@ with run_redis() as redis, run_worker(["shouter"], env={"REDIS_URL": redis.url, 
 # ran `ShoutWorker.shout`, and its `group_send` came back to the kernel's member of
 # `room.lobby`, in capitals. `shouter` has no `!`, so it belongs to no process: on the core
 # layer any number of workers can wait on it and each job goes to one of them.
+
+# %% [markdown]
+# ## Two workers on one channel: shared on the core layer, copied on pub/sub
+#
+# To run more jobs at once, start more workers on the same channel. Whether that shares the jobs
+# depends on the layer. A second settings module puts the workers on the pub/sub layer:
+
+# %%
+# %%lesson settings_pubsub
+from settings_redis import *  # noqa: F403 - as settings_redis, but on the pub/sub layer
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [{"address": REDIS_URL or "redis://127.0.0.1:6379", "socket_timeout": None}]},  # noqa: F405
+    }
+}
+
+# %% [markdown]
+# Only `BACKEND` differs from `settings_redis`. `run_workers` starts several `runworker`
+# processes side by side (one per environment given). Four workers on one redis-server, two per
+# layer; the two layers use different Redis commands, so they do not see each other's jobs.
+# The kernel joins the lobby on each layer and sends three jobs on each:
+
+# %%
+from channels_lab.processes import run_workers
+
+
+async def shouts_heard(kernel, jobs=3):
+    """Join the lobby, send `jobs` shout jobs to "shouter", count the shouts until 1 s passes without one."""
+    member = await kernel.new_channel()
+    await kernel.group_add("room.lobby", member)
+    for n in range(jobs):
+        await kernel.send("shouter", {"type": "shout", "room": "lobby", "text": f"job {n}"})
+    heard = []
+    with contextlib.suppress(TimeoutError):
+        while True:
+            heard.append((await asyncio.wait_for(kernel.receive(member), 1 if heard else 10))["message"])
+    return f"{jobs} jobs, the lobby heard {len(heard)} shouts: {sorted(heard)}"
+
+
+with run_redis() as redis:
+    on = {name: {"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": name} for name in ("settings_redis", "settings_pubsub")}
+    with run_workers(["shouter"], [on["settings_redis"]] * 2 + [on["settings_pubsub"]] * 2):
+        peek = Redis.from_url(redis.url)
+        async with asyncio.timeout(10):  # until both pub/sub workers have subscribed to "shouter"
+            while (await peek.pubsub_numsub("shouter"))[0][1] < 2:
+                await asyncio.sleep(0.05)
+        await peek.aclose()
+        for backend in (RedisChannelLayer, RedisPubSubChannelLayer):
+            async with redis_layer(redis, backend) as kernel:
+                print(f"{backend.__name__:24}", await shouts_heard(kernel))
+
+# %% [markdown]
+# On the core layer each job ran once: `shouter` is a sorted set in Redis, and each `BZPOPMIN`
+# takes a message out for one worker alone, so two workers share the jobs. On the pub/sub
+# layer each job ran twice: `send` is a `PUBLISH`, and Redis gives it to every subscriber, so
+# every worker ran every job (`channels_redis/pubsub.py`, `send` and `receive`). Use the core
+# layer wherever a channel is a work queue.
 
 # %% [markdown]
 # ## Exercises

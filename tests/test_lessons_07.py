@@ -1,6 +1,7 @@
 """Notebook 07's lesson code (built from notebooks_src/07_channel_layers.py) behaves as the notebook says."""
 
 import asyncio
+import contextlib
 import json
 
 import pytest
@@ -124,3 +125,67 @@ async def test_runworker_runs_the_lesson_application_on_settings_redis(lessons, 
             assert await asyncio.wait_for(layer.receive(member), 10) == {"type": "chat.message", "message": "HI"}
     finally:
         await layer.close_pools()
+
+
+async def test_a_layer_gives_up_connecting_after_socket_connect_timeout_where_a_closed_port_refuses_at_once():
+    import socket
+    import time
+
+    from channels_redis.core import RedisChannelLayer
+    from channels_redis.utils import create_pool
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    async def first_send(port):
+        layer = RedisChannelLayer(hosts=[{"address": f"redis://127.0.0.1:{port}", "socket_connect_timeout": 0.3}])
+        started = time.monotonic()
+        try:
+            await layer.send("jobs", {"type": "job"})
+        finally:
+            waited = time.monotonic() - started
+            await layer.close_pools()
+        return waited
+
+    with socket.socket() as bound_only, socket.create_server(("127.0.0.1", 0), backlog=0) as listener, \
+            socket.create_connection(listener.getsockname()):
+        bound_only.bind(("127.0.0.1", 0))
+        with pytest.raises(RedisConnectionError):
+            await first_send(bound_only.getsockname()[1])
+        with pytest.raises(RedisTimeoutError, match="Timeout connecting to server"):
+            await first_send(listener.getsockname()[1])
+    assert create_pool({"address": "redis://127.0.0.1:6379"}).make_connection().socket_connect_timeout == 5
+
+
+@pytest.mark.redis
+async def test_two_workers_share_a_channel_on_the_core_layer_and_both_run_every_job_on_pubsub(lessons, redis):
+    from channels_redis.core import RedisChannelLayer
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+    from redis.asyncio import Redis
+
+    from channels_lab.processes import run_workers
+
+    async def shouts(backend):
+        layer = backend(hosts=[{"address": redis.url, "socket_timeout": None}])
+        try:
+            member = await layer.new_channel()
+            await layer.group_add("room.lobby", member)
+            for n in range(3):
+                await layer.send("shouter", {"type": "shout", "room": "lobby", "text": f"job {n}"})
+            heard = []
+            with contextlib.suppress(TimeoutError):
+                while True:
+                    heard.append((await asyncio.wait_for(layer.receive(member), 1 if heard else 10))["message"])
+            return sorted(heard)
+        finally:
+            await (layer.close_pools() if backend is RedisChannelLayer else layer.flush())
+
+    envs = [{"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": name}
+            for name in ("settings_redis", "settings_redis", "settings_pubsub", "settings_pubsub")]
+    with run_workers(["shouter"], envs):
+        peek = Redis.from_url(redis.url)
+        async with asyncio.timeout(10):
+            while (await peek.pubsub_numsub("shouter"))[0][1] < 2:
+                await asyncio.sleep(0.05)
+        await peek.aclose()
+        assert await shouts(RedisChannelLayer) == ["JOB 0", "JOB 1", "JOB 2"]
+        assert await shouts(RedisPubSubChannelLayer) == ["JOB 0", "JOB 0", "JOB 1", "JOB 1", "JOB 2", "JOB 2"]
