@@ -289,12 +289,56 @@ print("alice's consumer finished:", alice.future.done())
 # - Her text reached Alice as an announcement "from the ADMINS", because the client-chosen
 #   `relay.announce` ran the server-only handler on every member.
 # - `websocket.disconnect` ran every member's `websocket_disconnect`. That method leaves the
-#   groups and raises `StopConsumer`, so Alice's consumer stopped. Her socket may still look
-#   open, but nothing will ever reach it.
+#   groups and raises `StopConsumer`, so Alice's consumer stopped, with no error.
 #
 # Any handler on the consumer can be called this way, including ones added later by someone
-# who does not know about the relay. The same two messages to the safe room, and a JSON array
-# that is not an object at all:
+# who does not know about the relay. What does Alice's *client* see of the stopped consumer? A
+# router puts the unsafe room on a URL, for daphne:
+
+# %%
+# %%lesson
+relay = URLRouter([path("ws/relay/", UnsafeRelayConsumer.as_asgi())])
+
+# %% [markdown]
+# Over a real daphne, Mallory sends the same `websocket.disconnect`; a moment later Alice pings
+# and speaks. The daphne runs with `--websocket_timeout 3`, so the end of the story fits in the
+# cell:
+
+# %%
+import time
+
+
+async def next_frame(websocket, timeout):
+    """The next frame, or how the wait ended."""
+    try:
+        return await asyncio.wait_for(websocket.recv(), timeout)
+    except TimeoutError:
+        return f"nothing within {timeout} s"
+    except ConnectionClosed as closed:
+        return f"closed by the server with code {closed.rcvd.code}"
+
+
+with run_daphne("lesson:relay", args=("--websocket_timeout", "3")) as server:
+    async with connect(server.ws_url("/ws/relay/")) as alice, connect(server.ws_url("/ws/relay/")) as mallory:
+        opened = time.monotonic()
+        await mallory.send(json.dumps({"type": "websocket.disconnect", "code": 1000}))
+        await asyncio.sleep(1.2)  # past daphne's once-a-second look at finished applications
+        await asyncio.wait_for(await alice.ping(), 1)
+        print("alice's socket:", alice.state.name, "| her ping got its pong")
+        await alice.send(json.dumps({"text": "anyone there?"}))
+        print("an answer to her message:", await next_frame(alice, 0.5))
+        print("then:", await next_frame(alice, 5), f"| {time.monotonic() - opened:.1f} s after opening")
+
+# %% [markdown]
+# For as long as daphne kept the connection, Alice's socket was `OPEN` and her ping got its pong
+# (daphne's WebSocket protocol, autobahn, answers pings, not the consumer), but her message reached no one, herself
+# included: daphne queues each frame for the application (`daphne/ws_protocol.py`,
+# `onMessage`), and the application had returned. Returning without an error is not a crash,
+# so daphne did not close with 1011 as it did for the typo; it reaped the application and kept
+# the socket (`daphne/server.py`, `application_checker`). Only `websocket_timeout` closed it,
+# with 1000, and its default is 86400 s, a day (`daphne/cli.py`). Until then, a client that
+# waits for replies just sees silence. The same two messages to the safe room, and a JSON
+# array that is not an object at all:
 
 # %%
 alice, mallory = await room_of_two(SafeRelayConsumer)

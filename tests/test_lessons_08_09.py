@@ -65,6 +65,22 @@ async def test_unsafe_relay_lets_a_client_run_server_only_handlers_and_stop_memb
     assert alice.future.done()
 
 
+async def test_over_daphne_a_stopped_relay_member_keeps_an_open_silent_socket_until_websocket_timeout(nb08):
+    with run_daphne("lesson:relay", args=("--websocket_timeout", "3")) as server:
+        async with connect(server.ws_url("/ws/relay/")) as alice, connect(server.ws_url("/ws/relay/")) as mallory:
+            await mallory.send(json.dumps({"type": "websocket.disconnect", "code": 1000}))
+            await asyncio.sleep(1.2)  # daphne has looked at its finished applications
+            await asyncio.wait_for(await alice.ping(), 1)
+            assert alice.state.name == "OPEN"
+            await alice.send(json.dumps({"text": "anyone there?"}))
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(alice.recv(), 0.5)
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(alice.recv(), 6)
+            assert closed.value.rcvd.code == 1000
+    assert "Exception inside application" not in server.output
+
+
 @pytest.mark.parametrize("bad", [{"type": "websocket.disconnect", "code": 1000}, ["hi"], None, {"text": 3}])
 async def test_safe_relay_ignores_the_client_type_and_answers_bad_input_with_an_error(nb08, bad):
     alice, mallory = await pair(nb08.SafeRelayConsumer)
