@@ -157,6 +157,41 @@ async def test_network_text_is_shown_as_text(browser, servers, sessions):
             "the network")
 
 
+async def test_an_https_page_dials_wss(browser, servers):
+    """A page served over https: opens its socket with wss: to its own host and port"""
+    # Chromium is told the page came from an https: origin (Playwright answers that request with the page
+    # daphne serves), so the script runs in a secure context and meets Chromium's own mixed-content rule.
+    # The wss: socket itself goes nowhere: only the URL the script dialled is judged.
+    origin, room = "https://chat.example:8443", "lobby"
+    page_url, want = f"{origin}/room/{room}/", f"wss://chat.example:8443/ws/chat/{room}/"
+    dialled, errors, happened = [], [], asyncio.Event()
+
+    def record(found, what):
+        found.append(what)
+        happened.set()
+
+    async def serve_from_daphne(route):
+        await route.fulfill(response=await route.fetch(url=f"{servers[0].url}/room/{room}/"))
+
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        page.on("websocket", lambda socket: record(dialled, socket.url))
+        page.on("pageerror", lambda error: record(errors, str(error).strip()))
+        await page.route(page_url, serve_from_daphne)
+        await page.goto(page_url)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(happened.wait(), WAIT / 1000)
+    finally:
+        await context.close()
+    if not dialled:
+        said = f"; Chromium said {errors[0]!r}" if errors else ""
+        pytest.fail(f"the page served at {page_url} opened no WebSocket{said}: an https: page must dial wss: "
+                    "(take the scheme from location.protocol)", pytrace=False)
+    assert dialled[0] == want, (f"the page served at {page_url} dialled {dialled[0]}: expected {want} (wss: for "
+                                "an https: page, on the page's own host and port)")
+
+
 async def test_rooms_are_apart(browser, servers, sessions):
     """A page in another room shows nothing of this room's messages"""
     async with page_of(browser, servers[0], "attic", "ada", sessions) as attic:
