@@ -506,16 +506,14 @@ import textwrap
 from channels_lab import lesson
 from channels_lab.servers import django_env
 
-TESTS = lesson.current().modules["test_consumers"].path
-
-
-def run_pytest(*names):
-    """Run the tests or test classes ``names`` of the file; print each outcome and its error."""
-    command = [sys.executable, "-m", "pytest", *[f"{TESTS.name}::{name}" for name in names],
-               "-p", "pytest_asyncio.plugin", "-o", "asyncio_mode=auto", "-p", "no:cacheprovider",
-               "-v", "--tb=short", "-rfE", "--color=no"]
+def run_pytest(*names, module="test_consumers", plugins=()):
+    """Run the tests or test classes ``names`` of a lesson test module; print each outcome and its error."""
+    tests = lesson.current().modules[module].path
+    command = [sys.executable, "-m", "pytest", *[f"{tests.name}::{name}" for name in names],
+               "-p", "pytest_asyncio.plugin", *[f"-p{plugin}" for plugin in plugins], "-o", "asyncio_mode=auto",
+               "-p", "no:cacheprovider", "-v", "--tb=short", "-rfE", "--color=no"]
     env = {**os.environ, **django_env(), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "COLUMNS": "400"}
-    out = subprocess.run(command, cwd=TESTS.parent, env=env, capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run(command, cwd=tests.parent, env=env, capture_output=True, text=True, timeout=60).stdout
     errors = {(kind, name): message for kind, name, message in
               re.findall(r"^(FAILED|ERROR) \S+?::(\S+) - (.*)$", out, re.MULTILINE)}
     for name, outcome in re.findall(r"^\S+?::(\S+) (PASSED|FAILED|ERROR)", out, re.MULTILINE):
@@ -679,10 +677,76 @@ run_pytest("SignupThenDisconnectCommitted")
 print("users in the database afterwards:", await User.objects.acount())
 
 # %% [markdown]
-# Both pass with `disconnect()`, and the tables are empty afterwards. Emptying tables is
-# slower than a rollback, so keep `TestCase` for tests that do not disconnect a consumer.
-# With pytest-django (not installed here) the same fix is
-# `@pytest.mark.django_db(transaction=True)`, which runs the test as a `TransactionTestCase`.
+# Both pass with `disconnect()`, and the tables are empty afterwards. Leaving `disconnect()` out
+# to keep `TestCase` is no way out: the consumer's `disconnect()` handler would never be tested,
+# and its task would be cancelled instead (the lobby above showed what that leaves behind). So a
+# test that talks to a consumer which touches the database, and disconnects as every such test
+# should, takes `TransactionTestCase`. `TestCase`, faster because a rollback is cheaper than
+# emptying every table, stays the choice for tests that never run a consumer: models, views,
+# plain ORM code.
+
+# %% [markdown]
+# ## The same fix with pytest-django
+#
+# pytest-django, the usual Django plugin for pytest, marks test functions instead of
+# subclassing: `@pytest.mark.django_db` runs the test inside a `TestCase`, and
+# `@pytest.mark.django_db(transaction=True)` inside a `TransactionTestCase`
+# (`pytest_django/fixtures.py`, `_django_db_helper`). It also makes a test database of its own
+# and migrates it (in memory, for SQLite). This repository switches the plugin off for its own
+# suite (`-p no:django` in `pyproject.toml`), so the run below names it (`-p pytest_django.plugin`).
+# A second test file, `test_marked`, with one test of each kind:
+
+# %%
+# %%lesson test_marked
+import pytest
+from django.contrib.auth.models import User
+
+from test_consumers import ask_to_register
+
+
+@pytest.mark.django_db
+async def test_in_a_transaction():
+    assert await ask_to_register("bob") == {"registered": "bob"}
+    assert await User.objects.filter(username="bob").acount() == 1
+
+
+@pytest.mark.django_db
+async def test_in_a_transaction_again():
+    assert await ask_to_register("bob") == {"registered": "bob"}
+    assert await User.objects.filter(username="bob").acount() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_committed():
+    assert await ask_to_register("alice") == {"registered": "alice"}
+    assert await User.objects.filter(username="alice").acount() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_committed_again():
+    assert await ask_to_register("alice") == {"registered": "alice"}
+    assert await User.objects.filter(username="alice").acount() == 1
+
+# %% [markdown]
+# Each pair registers one name twice, with `disconnect()`; the second test of a pair passes only
+# if the first one left nothing behind. pytest-django runs the tests in a transaction before
+# the `transaction=True` ones, which is also the order of the file:
+
+# %%
+run_pytest("test_in_a_transaction", "test_in_a_transaction_again", "test_committed", "test_committed_again",
+           module="test_marked", plugins=["pytest_django.plugin"])
+
+# %% [markdown]
+# The plain marker did not fail on `disconnect()` the way `TestCase` did, but it isolated
+# nothing: the first test passed and left its `bob` behind, so the second found the name taken.
+# The reason is where the test runs. Django runs an `async def` method of a `TestCase` through
+# `async_to_sync`, so the ORM comes back to the test's thread; pytest-asyncio runs an `async
+# def` test function in an event loop of its own, so `database_sync_to_async` runs the ORM in
+# asgiref's one shared thread (`asgiref/sync.py`, `SyncToAsync.single_thread_executor`), whose
+# connection is outside the transaction the marker opened on pytest's thread, and commits at
+# once. With `transaction=True` both tests passed (and the tables were emptied after each,
+# `bob` included): that is the fix, as `TransactionTestCase` was above. With pytest-django, mark
+# consumer tests that touch the database `transaction=True`.
 
 # %% [markdown]
 # ## "Database queries are not allowed"

@@ -254,6 +254,34 @@ def test_the_notebooks_test_file_judges_as_the_notebook_says(nb11, tmp_path):
     assert "DatabaseOperationForbidden" in out
 
 
+def test_pytest_django_isolates_consumer_tests_only_with_transaction_true(nb11, tmp_path):
+    """The plain django_db marker leaves an async test's rows behind (the ORM runs outside its
+    transaction); transaction=True runs it as a TransactionTestCase and each test starts clean."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from channels_lab.servers import django_env
+
+    tests = nb11.modules["test_marked"].path
+    env = {**os.environ, **django_env(), "DEMO_DATABASE": str(tmp_path / "db.sqlite3"),
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", tests.name, "-p", "pytest_asyncio.plugin", "-p", "pytest_django.plugin",
+         "-o", "asyncio_mode=auto", "-p", "no:cacheprovider", "-v", "--tb=short", "--color=no"],
+        cwd=tests.parent, env=env, capture_output=True, text=True, timeout=120,
+    ).stdout
+    outcomes = dict(re.findall(r"^\S+?::(\S+) (PASSED|FAILED|ERROR)", out, re.MULTILINE))
+    assert outcomes == {
+        "test_in_a_transaction": "PASSED",
+        "test_in_a_transaction_again": "FAILED",
+        "test_committed": "PASSED",
+        "test_committed_again": "PASSED",
+    }, out
+    assert "bob is taken" in out
+
+
 async def test_nb11_application_serves_over_daphne(nb11, tmp_path):
     db = tmp_path / "db.sqlite3"  # never written: a blank name is refused before any query
     with run_daphne("lesson:application", env={"DEMO_DATABASE": str(db)}) as server:
