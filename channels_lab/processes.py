@@ -33,8 +33,11 @@ def run_worker(channels, *, env: dict[str, str] | None = None, timeout: float = 
 
 
 @contextlib.contextmanager
-def run_workers(channels, envs, *, timeout: float = 20.0):
-    """One ``runworker CHANNEL...`` per environment in ``envs``, started side by side; yields them, then stops all."""
+def run_workers(channels, envs, *, timeout: float = 60.0):
+    """One ``runworker CHANNEL...`` per environment in ``envs``, started side by side; yields them, then stops all.
+
+    Several Django processes starting at once on a busy machine can take a while each, hence the longer timeout.
+    """
     command = [sys.executable, "manage.py", "runworker", *channels]
     workers = [_spawn("runworker", command, cwd=DEMO_PROJECT, env={**django_env(), **env}) for env in envs]
     try:
