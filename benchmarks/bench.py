@@ -33,6 +33,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from websockets.exceptions import InvalidStatus
+
 from channels_lab import run_daphne, run_redis
 from channels_lab.servers import REPO_ROOT, Server, _spawn, _wait_for, django_env
 from channels_lab.testing import missing
@@ -136,9 +138,29 @@ async def fan_out(daphnes, path: str, members: int, messages: int) -> tuple[list
         await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
 
 
+# The rows through nginx, each measured in the same rounds as a direct row ("beside nginx"), taking
+# turns, so that a shared machine's load drifting during the run falls on both alike.
+BESIDE_ECHO = "daphne, bare async consumer (beside nginx)"
 NGINX_ECHO = ("nginx → 1 daphne, bare async consumer", "nginx → 2 daphnes, bare async consumer")
+BESIDE_MEMORY_ROOM = "in-memory layer, bare room (beside nginx)"
 NGINX_MEMORY_ROOM = "in-memory layer, nginx → daphne, bare room"
+BESIDE_REDIS_ROOM = "redis layer, 2 daphnes, bare room (beside nginx)"
 NGINX_REDIS_ROOMS = ("redis layer, nginx → 1 daphne, bare room", "redis layer, nginx → 2 daphnes, bare room")
+
+
+async def taking_turns(measurings, rounds: int, unit: int = 1) -> list[tuple[list[float], float]]:
+    """Run each ``measurings[i]()`` (a coroutine giving latencies and a rate) ``rounds`` times, the
+    order rotating every round; per measuring, all its latencies and its overall rate.
+
+    ``unit`` is how many deliveries one latency stands for (1 for echo, the members for fan-out)."""
+    latencies = [[] for _ in measurings]
+    seconds = [0.0] * len(measurings)
+    for n in range(rounds):
+        for i in [*range(len(measurings))][n % len(measurings):] + [*range(len(measurings))][:n % len(measurings)]:
+            measured, rate = await measurings[i]()
+            latencies[i] += measured
+            seconds[i] += len(measured) * unit / rate
+    return [(measured, len(measured) * unit / spent) for measured, spent in zip(latencies, seconds)]
 
 
 async def measure(sizes: dict, redis: bool = True, nginx: bool = False) -> list[Row]:
@@ -151,6 +173,26 @@ async def measure(sizes: dict, redis: bool = True, nginx: bool = False) -> list[
 
     def add(kind, name, measured):
         rows.append(Row(kind, name, *measured))
+
+    rounds = sizes["rounds"]
+
+    async def add_in_turns(kind, names, measurings, servers, unit=1):
+        """Rows measured taking turns; a failed handshake or a stalled reply makes them failed rows
+        (the servers' last output goes to stderr), not the end of the run."""
+        try:
+            for name, measured in zip(names, await taking_turns(measurings, rounds, unit)):
+                add(kind, name, measured)
+        except (InvalidStatus, OSError, asyncio.TimeoutError) as error:
+            rows.extend(Row(kind, name, skipped=f"failed: {error}") for name in names)
+            for server in servers:
+                tail = "".join(server.output.splitlines(keepends=True)[-15:])
+                print(f"--- {names}: the last output of {server.name} on port {server.port}:\n{tail}", file=sys.stderr)
+
+    def echoes(server):
+        return lambda: echo(server, "/bare/async/", clients, round_trips // rounds, frame)
+
+    def rooms(servers):
+        return lambda: fan_out(servers, "/bare/rooms/bench/", members, messages // rounds)
 
     with run_raw_server() as raw:
         add("echo", "raw websockets", await echo(raw, "/echo/", clients, round_trips, frame))
@@ -166,14 +208,15 @@ async def measure(sizes: dict, redis: bool = True, nginx: bool = False) -> list[
                            ("in-memory layer, demo RoomConsumer", "/ws/rooms/bench/")]:
             add("fan-out", name, await fan_out([daphne], path, members, messages))
         if nginx and (why := missing("nginx")):
-            rows.extend(Row("echo", name, skipped=why) for name in NGINX_ECHO)
-            rows.append(Row("fan-out", NGINX_MEMORY_ROOM, skipped=why))
+            rows.extend(Row("echo", name, skipped=why) for name in (BESIDE_ECHO, *NGINX_ECHO))
+            rows.extend(Row("fan-out", name, skipped=why) for name in (BESIDE_MEMORY_ROOM, NGINX_MEMORY_ROOM))
         elif nginx:  # a second in-memory daphne: an echo needs no shared layer
             with run_daphne(APP, env=env) as second, nginx_in_front([daphne]) as one, \
                     nginx_in_front([daphne, second]) as two:
-                for name, front in zip(NGINX_ECHO, (one, two)):
-                    add("echo", name, await echo(front, "/bare/async/", clients, round_trips, frame))
-                add("fan-out", NGINX_MEMORY_ROOM, await fan_out([one], "/bare/rooms/bench/", members, messages))
+                await add_in_turns("echo", (BESIDE_ECHO, *NGINX_ECHO), [echoes(daphne), echoes(one), echoes(two)],
+                                   [one, two, daphne, second])
+                await add_in_turns("fan-out", (BESIDE_MEMORY_ROOM, NGINX_MEMORY_ROOM), [rooms([daphne]), rooms([one])],
+                                   [one, daphne], unit=members)
     if importlib.util.find_spec("uvicorn") is None:
         rows.append(Row("echo", "uvicorn, bare async consumer", skipped="uvicorn is not installed"))
     else:
@@ -188,11 +231,12 @@ async def measure(sizes: dict, redis: bool = True, nginx: bool = False) -> list[
                                ("redis layer, 2 daphnes, demo RoomConsumer", "/ws/rooms/bench/")]:
                 add("fan-out", name, await fan_out([first, second], path, members, messages))
             if nginx and (why := missing("nginx")):
-                rows.extend(Row("fan-out", name, skipped=why) for name in NGINX_REDIS_ROOMS)
+                rows.extend(Row("fan-out", name, skipped=why) for name in (BESIDE_REDIS_ROOM, *NGINX_REDIS_ROOMS))
             elif nginx:
                 with nginx_in_front([first]) as one, nginx_in_front([first, second]) as two:
-                    for name, front in zip(NGINX_REDIS_ROOMS, (one, two)):
-                        add("fan-out", name, await fan_out([front], "/bare/rooms/bench/", members, messages))
+                    await add_in_turns("fan-out", (BESIDE_REDIS_ROOM, *NGINX_REDIS_ROOMS),
+                                       [rooms([first, second]), rooms([one]), rooms([two])],
+                                       [one, two, first, second], unit=members)
     return ratios(rows)
 
 
@@ -243,34 +287,32 @@ def report(rows: list[Row]) -> str:
     lines = []
     for kind, unit in (("echo", "msg/s"), ("fan-out", "deliveries/s")):
         lines.append(f"== {kind} ==")
-        lines.append(f"{'':<44}{'p50':>11}{'p95':>11}{'p99':>11}{unit:>15}{'× raw':>8}")
+        lines.append(f"{'':<48}{'p50':>11}{'p95':>11}{'p99':>11}{unit:>15}{'× raw':>8}")
         for row in (r for r in rows if r.kind == kind):
             if row.skipped:
-                lines.append(f"{row.name:<44}skipped: {row.skipped}")
+                lines.append(f"{row.name:<48}skipped: {row.skipped}")
                 continue
             p50, p95, p99 = (1000 * row.percentile(p) for p in (50, 95, 99))
-            lines.append(f"{row.name:<44}{p50:>8.2f} ms{p95:>8.2f} ms{p99:>8.2f} ms"
+            lines.append(f"{row.name:<48}{p50:>8.2f} ms{p95:>8.2f} ms{p99:>8.2f} ms"
                          f"{row.rate:>15,.0f}{row.ratio:>7.2f}×")
     return "\n".join(lines)
 
 
 # Each row through nginx and the direct row it is compared with.
-DIRECT = {NGINX_ECHO[0]: "daphne, bare async consumer", NGINX_ECHO[1]: "daphne, bare async consumer",
-          NGINX_MEMORY_ROOM: "in-memory layer, bare room",
-          NGINX_REDIS_ROOMS[0]: "redis layer, 2 daphnes, bare room",
-          NGINX_REDIS_ROOMS[1]: "redis layer, 2 daphnes, bare room"}
+DIRECT = {NGINX_ECHO[0]: BESIDE_ECHO, NGINX_ECHO[1]: BESIDE_ECHO, NGINX_MEMORY_ROOM: BESIDE_MEMORY_ROOM,
+          NGINX_REDIS_ROOMS[0]: BESIDE_REDIS_ROOM, NGINX_REDIS_ROOMS[1]: BESIDE_REDIS_ROOM}
 
 
 def versus_direct(rows: list[Row]) -> str:
-    """Each measured row through nginx: its rate and p50/p99 next to the same clients connecting directly."""
+    """Each measured row through nginx: its rate and p50/p99 against the direct row measured in the same rounds."""
     by_name = {row.name: row for row in rows}
-    lines = [f"{'':<44}{'rate':>8}{'p50':>15}{'p99':>15}   against"]
+    lines = [f"{'':<48}{'rate':>8}{'p50':>15}{'p99':>15}   against"]
     for name, direct_name in DIRECT.items():
         row, direct = by_name.get(name), by_name.get(direct_name)
         if row is None or direct is None or row.skipped or direct.skipped or not direct.rate:
             continue
         p50, p99 = (f"{1000 * direct.percentile(p):.1f}→{1000 * row.percentile(p):.1f} ms" for p in (50, 99))
-        lines.append(f"{name:<44}{row.rate / direct.rate:>7.2f}×{p50:>15}{p99:>15}   {direct_name}")
+        lines.append(f"{name:<48}{row.rate / direct.rate:>7.2f}×{p50:>15}{p99:>15}   {direct_name}")
     return "\n".join(lines)
 
 
@@ -281,7 +323,7 @@ def bars(rows: list[Row], width: int = 40) -> str:
         if row.skipped:
             continue
         bar = "█" * max(1, round(width * min(row.ratio, 1.0)))
-        lines.append(f"{row.kind:<8}{row.name:<44}{bar} {row.ratio:.2f}×")
+        lines.append(f"{row.kind:<8}{row.name:<49}{bar} {row.ratio:.2f}×")
     return "\n".join(lines)
 
 
@@ -303,8 +345,8 @@ def svg_bars(rows: list[Row]) -> str:
 
 
 SIZES = {
-    "full": {"clients": 20, "round_trips": 500, "members": 200, "messages": 50},
-    "quick": {"clients": 5, "round_trips": 40, "members": 50, "messages": 10},
+    "full": {"clients": 20, "round_trips": 500, "members": 200, "messages": 50, "rounds": 5},
+    "quick": {"clients": 5, "round_trips": 40, "members": 50, "messages": 10, "rounds": 2},
 }
 
 

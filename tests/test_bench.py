@@ -28,6 +28,8 @@ def test_quick_bench_prints_every_section_and_row():
     for row in ("raw websockets", "daphne, bare async consumer", "daphne, bare sync consumer",
                 "daphne, demo ChatConsumer", "raw websockets broadcast", "in-memory layer, bare room",
                 "in-memory layer, demo RoomConsumer", "redis layer, 2 daphnes, bare room",
+                "daphne, bare async consumer (beside nginx)", "in-memory layer, bare room (beside nginx)",
+                "redis layer, 2 daphnes, bare room (beside nginx)",
                 "nginx → 1 daphne, bare async consumer", "nginx → 2 daphnes, bare async consumer",
                 "in-memory layer, nginx → daphne, bare room", "redis layer, nginx → 1 daphne, bare room",
                 "redis layer, nginx → 2 daphnes, bare room"):
