@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import socket
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from channels_lab.nginx import run_nginx
+from channels_lab.nginx import nginx_conf, run_nginx
 from channels_lab.servers import ServerFailedToStart, django_env, run_daphne
 from channels_lab.testing import require_nginx
 
@@ -76,7 +77,18 @@ def nginx_in_front_of(upstream_port: int, blocks: dict):
         with run_nginx(http) as nginx:
             yield nginx
     except (ServerFailedToStart, ValueError) as error:
-        yield f"nginx refused your configuration: {error}"
+        yield f"nginx refused your configuration: {error}{where(str(error), http)}"
+
+
+def where(error: str, http: str) -> str:
+    """The lines around the one nginx's message points at (``nginx.conf:N``), numbered as nginx counts them."""
+    found = re.search(r"nginx\.conf:(\d+)", error)
+    if not found:
+        return ""
+    lines = nginx_conf(http, prefix="PREFIX", port=0).splitlines()
+    n = int(found[1])
+    shown = [f"{i:>4} {'>' if i == n else ' '} {lines[i - 1]}" for i in range(max(1, n - 3), min(len(lines), n + 1) + 1)]
+    return "\nnginx.conf around that line:\n" + "\n".join(shown)
 
 
 @pytest.fixture(scope="module")
