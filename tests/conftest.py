@@ -6,8 +6,10 @@ import pytest
 
 from channels_lab import run_daphne, setup_django
 from channels_lab.grading import SUBMISSION_ENV
+from channels_lab.testing import fail_fast_communicators
 
 setup_django(DEMO_DATABASE=":memory:")
+fail_fast_communicators()  # a crashed consumer fails its test at once, not after a receive timeout
 
 # Graded exercise tests run only through the grader, which names the folder to grade
 # (tests/test_exercise_system.py runs them against exercises/ and solutions/).
