@@ -438,6 +438,60 @@ print("\n".join(refused))
 # Send from the `open` handler (or after it ran), never right after the constructor.
 
 # %% [markdown]
+# ## Mixed content: an `https:` page must dial `wss:`
+#
+# A third refusal depends on the page rather than the call: a page served over `https:` may
+# not open a `ws:` socket, because its traffic would travel unencrypted beside an encrypted
+# page (mixed content). Seeing it needs no TLS server: Playwright's `page.route()` answers
+# Chromium's request for `https://chat.example:8443/` itself, here with the lesson page
+# fetched from daphne, so Chromium runs the page as one that came over `https:`.
+
+# %%
+secure_origin = "https://chat.example:8443"
+
+
+async def from_daphne(route):
+    """Answers Chromium's request for the https: page with what daphne serves at /."""
+    await route.fulfill(response=await route.fetch(url=server.url + "/"))
+
+
+https_page = await browser.new_page()
+await https_page.route(secure_origin + "/", from_daphne)
+await https_page.goto(secure_origin + "/")
+print(await https_page.evaluate("`page ${location.href}, secure context: ${isSecureContext}`"))
+for url in ["ws://chat.example:8443/ws/lab/", lab_url]:
+    tried = await https_page.evaluate(
+        """(url) => {
+            try { const ws = new WebSocket(url); ws.close(); return "constructed"; }
+            catch (error) { return `${error.name}: ${error.message}`; }
+        }""",
+        url,
+    )
+    print(f"new WebSocket({url!r}): {tried}")
+
+# %% [markdown]
+# The `ws:` URL to the page's own host threw a `SecurityError` in the constructor, before
+# any network traffic (the console adds "This request has been blocked; this endpoint must be
+# available over WSS"). Loopback is the exception: Chromium counts `127.0.0.1` and
+# `localhost` as trustworthy, so the `ws:` socket to the lesson server was allowed, which is
+# why a test that dials only `127.0.0.1` never meets this error. What works is a URL whose
+# scheme follows the page's own:
+
+# %%
+print("the lesson page dialled:", await https_page.evaluate("labSocket.url"))
+relative = await https_page.evaluate("""() => { const ws = new WebSocket("/ws/lab/"); ws.close(); return ws.url; }""")
+print('new WebSocket("/ws/lab/") dialled:', relative)
+await https_page.close()
+
+# %% [markdown]
+# The lesson page's `socketUrl()` resolves `ws/lab/` against `location.href` and turns
+# `http` into `ws` at the start of the scheme, so on an `https:` page it dialled `wss:`. A
+# relative URL handed straight to the constructor works the same way in this Chromium:
+# resolved against the page, `https:` became `wss:`. Either way, never write `ws://` into a
+# page. Here the `wss:` sockets go nowhere (`chat.example` exists only in Playwright's route,
+# and daphne speaks no TLS); behind a TLS proxy such as notebook 12's nginx they open.
+
+# %% [markdown]
 # ## `close`: code, reason and `wasClean`
 #
 # The page's "Ask the server to close" button sends `close`; the consumer answers with
@@ -478,6 +532,32 @@ print("the consumer got:", said[0].split()[-1])
 # Autobahn) answered the closing handshake with 1000, and that is what `event.code` shows. The
 # consumer's `disconnect(code)` received the page's 4000 (it prints it, and daphne's output is
 # in `server.output`).
+#
+# A script may not send 1001 itself (the refusals above), yet the browser does: RFC 6455
+# section 7.4.1 names 1001 "going away", "such as ... a browser having navigated away from a
+# page", and Chromium sends it when a page with an open socket is left or closed:
+
+# %%
+for leave in ["navigates away", "is closed"]:
+    leaving = await browser.new_page()
+    await leaving.goto(server.url + "/")
+    await leaving.get_by_text("open: readyState").wait_for()
+    before = server.output.count("disconnect(code=")
+    if leave == "navigates away":
+        await leaving.goto("about:blank")
+    await leaving.close()
+    for _ in range(100):  # daphne's output arrives a moment later
+        if server.output.count("disconnect(code=") > before:
+            break
+        await asyncio.sleep(0.02)
+    said = [line for line in server.output.splitlines() if "disconnect(code=" in line]
+    print(f"the page {leave}; the consumer got:", said[-1].split()[-1])
+
+# %% [markdown]
+# Both times `disconnect()` received 1001, with no script involved: the page's socket was
+# closed by the browser with a closing handshake. A consumer that sees 1001 knows the user
+# left the page; a connection that ends without a close frame reaches it as 1006 instead
+# (Autobahn, `autobahn/websocket/protocol.py:1284-1290`).
 
 # %% [markdown]
 # ## Why `wasClean` depends on who closed first
@@ -675,8 +755,9 @@ check("ex19")
 # write `async def say_in_room(browser, base_url, room, text)`: open the demo's chat page
 # twice in `room`, wait until both are connected, send `text` from the first page through its
 # form, wait until the second page shows it, close your pages and return the second page's log
-# lines. The tests' server accepts WebSockets late, as a real network might, and the second
-# page's socket much later than the first's.
+# lines. The tests' server accepts WebSockets late, as a real network might, and not equally
+# late: it tries both orders, once with the second page's socket opening seconds after the
+# first's, once the other way round.
 
 # %%
 check("ex20")

@@ -110,6 +110,50 @@ async def test_the_page_dials_through_the_jupyter_server_when_the_browser_is_els
             assert await page.evaluate("labSocket.url") == dialled, jupyter
 
 
+async def test_the_page_served_over_https_dials_wss_and_a_ws_url_throws(nb10):
+    """Notebook 10's mixed-content cells: ws: to a non-loopback host throws; the page itself dials wss:."""
+    from channels_lab.testing import require_chromium
+
+    require_chromium()
+    with run_daphne("lesson:application") as server:
+        async with browser.chromium() as chromium:
+            page = await chromium.new_page()
+
+            async def from_daphne(route):
+                await route.fulfill(response=await route.fetch(url=server.url + "/"))
+
+            await page.route("https://chat.example:8443/", from_daphne)
+            await page.goto("https://chat.example:8443/")
+            assert await page.evaluate("labSocket.url") == "wss://chat.example:8443/ws/lab/"
+            assert await page.evaluate("new WebSocket('/ws/lab/').url") == "wss://chat.example:8443/ws/lab/"
+            thrown = await page.evaluate("""() => {
+                try { new WebSocket("ws://chat.example:8443/ws/lab/"); return null; } catch (error) { return error.name; }
+            }""")
+            assert thrown == "SecurityError"
+
+
+async def test_leaving_or_closing_the_page_reaches_the_consumer_as_1001(nb10):
+    """Notebook 10 says Chromium closes a page's socket with 1001 when the page is left or closed."""
+    from channels_lab.testing import require_chromium
+
+    require_chromium()
+    with run_daphne("lesson:application") as server:
+        async with browser.chromium() as chromium:
+            for navigate in [True, False]:
+                page = await chromium.new_page()
+                await page.goto(server.url + "/")
+                await page.get_by_text("open: readyState").wait_for()
+                if navigate:
+                    await page.goto("about:blank")
+                await page.close()
+            for _ in range(250):
+                if server.output.count("disconnect(code=") >= 2:
+                    break
+                await asyncio.sleep(0.02)
+    codes = [line.split()[-1] for line in server.output.splitlines() if "disconnect(code=" in line]
+    assert codes == ["LabConsumer.disconnect(code=1001)"] * 2
+
+
 def _script(notebook):
     from channels_lab.notebooks import scripts
 
