@@ -30,6 +30,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from channels_lab import check, run_daphne, run_redis, setup_django
+from channels_lab.nginx import run_nginx
 
 setup_django()
 
@@ -41,10 +42,12 @@ servers = contextlib.ExitStack()  # the two lesson daphnes, closed after "Severa
 
 # %%
 # %%lesson
+import os
 import time
 
 from channels.generic.websocket import AsyncWebsocketConsumer, JsonWebsocketConsumer, WebsocketConsumer
 from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
 from django.urls import path
 
@@ -63,16 +66,22 @@ class EchoConsumer(WebsocketConsumer):
 # %% [markdown]
 # `EchoConsumer` overrides only `receive`; the base class accepts every connection. The second
 # one tells a client what daphne wrote into its scope, which is how we will see what a proxy's
-# headers change:
+# headers change, and which daphne process served it:
 
 # %%
 # %%lesson
+PROCESS = os.environ.get("LESSON_PROCESS", "")  # a label each daphne gets in its environment
+
+
 class WhoAmI(JsonWebsocketConsumer):
-    """Sends the scope's client address (and its scheme, if it has one), then closes."""
+    """Sends the scope's client address and scheme, the Host and Origin headers, and this process's label; closes."""
 
     def connect(self):
+        headers = dict(self.scope["headers"])
         self.accept()
-        self.send_json({"client": list(self.scope["client"]), "scheme": self.scope.get("scheme")})
+        self.send_json({"client": list(self.scope["client"]), "scheme": self.scope.get("scheme"),
+                        "host": headers.get(b"host", b"").decode(), "origin": headers.get(b"origin", b"").decode(),
+                        "process": PROCESS})
         self.close()
 
 # %% [markdown]
@@ -116,23 +125,97 @@ class RoomConsumer(AsyncWebsocketConsumer):
 # %% [markdown]
 # `RoomConsumer` joins its group *before* accepting, so once a client's handshake is done it is
 # in the room. Which layer holds the group is not in the code: it comes from the settings of
-# the process that runs it. Last, the routes, with Django behind `"http"`:
+# the process that runs it. The same room, greeting each member with the process that serves
+# it (for "Several daphnes behind one `upstream`"):
+
+# %%
+# %%lesson
+class ServedRoomConsumer(RoomConsumer):
+    """A RoomConsumer that first tells its client which process serves it: "process A"."""
+
+    async def connect(self):
+        await super().connect()
+        await self.send(text_data=f"process {PROCESS}")
+
+# %% [markdown]
+# A chat page for the same room. Its script joins the room, shows every message, and when the
+# socket closes for a reason worth retrying it dials again after a wait that doubles at each
+# failure, with some randomness so that a thousand pages dropped together do not come back in
+# the same instant:
+
+# %%
+# %%lesson
+CHAT_PAGE = """<!doctype html>
+<title>Lobby</title>
+<link rel="icon" href="data:,">
+<ol id="log"></ol>
+<script>
+const RETRY = new Set([1001, 1006, 1011, 1012, 1013]);  // going away, dropped, server error, restart, try later
+let wait = 500;  // ms before the next attempt
+
+function show(text) {
+  const line = document.createElement("li");
+  line.textContent = text;
+  document.getElementById("log").append(line);
+}
+
+function join() {
+  const socket = new WebSocket(`ws://${location.host}/ws/served/lobby/`);
+  socket.onopen = () => { wait = 500; };
+  socket.onmessage = (event) => show(event.data);
+  socket.onclose = (event) => {
+    if (!RETRY.has(event.code)) { show(`closed ${event.code}: not retrying`); return; }
+    const delay = Math.round(wait * (0.5 + Math.random() / 2));
+    show(`closed ${event.code}, retrying in ${delay} ms`);
+    setTimeout(join, delay);
+    wait = Math.min(2 * wait, 8000);
+  };
+}
+join();
+</script>
+"""
+
+# %% [markdown]
+# A close with a code in `RETRY` (1006 is "dropped without a close frame") schedules the next
+# attempt; any other code (1000, or an application's 4000–4999) ends the page's attempts. The
+# lesson serves the page at `/chat/` and hands every other HTTP request to Django:
+
+# %%
+# %%lesson
+django_http = get_asgi_application()
+
+
+async def http_app(scope, receive, send):
+    """``GET /chat/``: CHAT_PAGE; anything else: Django."""
+    if scope["path"] != "/chat/":
+        return await django_http(scope, receive, send)
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": CHAT_PAGE.encode()})
+
+# %% [markdown]
+# Last, the routes:
 
 # %%
 # %%lesson
 application = ProtocolTypeRouter({
-    "http": get_asgi_application(),
+    "http": http_app,
     "websocket": URLRouter([
         path("echo/", EchoConsumer.as_asgi()),
         path("whoami/", WhoAmI.as_asgi()),
+        path("guarded/whoami/", AllowedHostsOriginValidator(WhoAmI.as_asgi())),
         path("crunch/", CrunchConsumer.as_asgi()),
         path("ws/rooms/<slug:room>/", RoomConsumer.as_asgi()),
+        path("ws/served/<slug:room>/", ServedRoomConsumer.as_asgi()),
     ]),
 })
 
 # %% [markdown]
-# There is no origin check in front of these routes, so that a cell's Python client needs no
-# `Origin` header; notebook 09 explains why a real deployment keeps one.
+# Only `guarded/whoami/` has an origin check in front of it (for "Behind nginx"); the other
+# routes have none, so that a cell's Python client needs no `Origin` header. Notebook 09
+# explains why a real deployment keeps one on every route.
 
 # %% [markdown]
 # ## daphne's command line, the shortest version
@@ -291,165 +374,280 @@ print(f"the server dropped us {time.monotonic() - started:.1f} s after the hands
 # ## Behind nginx
 #
 # In production a proxy terminates TLS (`wss://`), serves static files and spreads connections
-# over several daphne processes. The configuration comes in pieces below, each next to the cell
-# that shows what it is for (as text: the cells play nginx's part by sending what nginx would
-# send). First, the daphne processes nginx spreads connections over:
-#
-# ```nginx
-# upstream channels_lab {
-#     server 127.0.0.1:8001;   # daphne -b 127.0.0.1 -p 8001 --proxy-headers myproject.asgi:application
-#     server 127.0.0.1:8002;   # a second daphne process, same command with -p 8002
-# }
-# ```
-#
-# Then the site. WebSocket needs two things from a proxy: HTTP/1.1 towards daphne, and the
-# hop-by-hop `Upgrade` and `Connection` headers passed on, because a proxy removes them by
-# default:
-#
-# ```nginx
-# map $http_upgrade $connection_upgrade {   # "Connection: upgrade" only when the client asked
-#     default upgrade;
-#     ''      close;
-# }
-#
-# server {
-#     listen 443 ssl;
-#     server_name chat.example.org;
-#     ssl_certificate     /etc/ssl/chat.example.org.pem;
-#     ssl_certificate_key /etc/ssl/chat.example.org.key;
-#
-#     location /static/ { alias /srv/channels-lab/static/; }
-#
-#     location / {
-#         proxy_pass http://channels_lab;
-#         proxy_http_version 1.1;                          # WebSocket needs HTTP/1.1
-#         proxy_set_header Upgrade $http_upgrade;          # hop-by-hop: pass them on explicitly
-#         proxy_set_header Connection $connection_upgrade;
-#         proxy_read_timeout 120s;                         # longer than daphne's --ping-interval
-#         # ... the four header lines of the next sections go here
-#     }
-# }
-# ```
-#
-# What the missing `Upgrade` lines would cause is easy to reproduce: send daphne the same request
-# without them, as a proxy that strips them would.
+# over several daphne processes. Here a real nginx runs in front of the daphnes:
+# `run_nginx(text, **ports)` (`channels_lab/nginx.py`) puts `text` inside nginx's `http { }`
+# block, replaces `{port}` by a free port of 127.0.0.1 for nginx to listen on and each other
+# `{name}` by the value given, runs nginx in the foreground from a temporary directory (its pid
+# file, error log and buffers inside), and at the end of the `with` block stops it and removes
+# the directory. This configuration is what the cells below run, whole or with named lines
+# taken out:
 
 # %%
-def request(path, headers, host="127.0.0.1"):
-    """Send one GET with ``headers`` to the strict daphne; return the status line."""
-    with socket.create_connection((strict.host, strict.port), timeout=10) as sock:
-        lines = [f"GET {path} HTTP/1.1", f"Host: {host}", *headers, "", ""]
-        sock.sendall("\r\n".join(lines).encode())
-        return sock.recv(4096).split(b"\r\n")[0].decode()
+SITE = """
+map $http_upgrade $connection_upgrade {              # "Connection: upgrade" only if the client asked
+    default upgrade;
+    ''      close;
+}
 
+upstream channels_lab {
+    server 127.0.0.1:{daphne_port};                  # daphne -p ... --proxy-headers
+}
 
-upgrade = ["Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
-           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]
-print("with Upgrade headers:   ", request("/echo/", upgrade))
-print("Upgrade headers removed:", request("/echo/", upgrade[2:]))
+server {
+    listen 127.0.0.1:{port};                         # in production: listen 443 ssl; server_name ...
+
+    location / {
+        proxy_pass http://channels_lab;
+        proxy_http_version 1.1;                          # WebSocket needs HTTP/1.1
+        proxy_set_header Upgrade $http_upgrade;          # hop-by-hop: pass them on explicitly
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;                     # the name the browser asked for
+        proxy_set_header X-Forwarded-For $remote_addr;   # replace, never append
+        proxy_set_header X-Forwarded-Port $remote_port;  # replace this one too: daphne believes it
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_read_timeout 4s;                           # short here, to watch it; above daphne's pings
+    }
+}
+"""
 
 # %% [markdown]
-# With the headers daphne switched protocols (101). Without them the request is ordinary HTTP,
-# which the lesson's `"http"` route hands to Django, and Django has no view at `/echo/`: 404,
-# and in the browser `onclose` fires with code 1006. An error like that in production almost
-# always means the proxy's `Upgrade` lines.
-
-# %% [markdown]
-# ### `Host` is for Django; the origin check reads `Origin`
-#
-# ```nginx
-#         proxy_set_header Host $host;                     # the name the browser asked for
-# ```
-#
-# Without this line nginx sends `Host: channels_lab` (the upstream's name), and Django's
-# `ALLOWED_HOSTS` check refuses every page with that name:
+# `map` sets `$connection_upgrade` from the client's `Upgrade` header, the `upstream` names the
+# daphnes, and the `location` passes everything to them. To break it one line at a time, two
+# small helpers make variants of the text:
 
 # %%
-print("GET / with Host: 127.0.0.1   ", request("/", []))
-print("GET / with Host: channels_lab", request("/", [], host="channels_lab"))
+def without(conf, *directives):
+    """``conf`` without the lines holding each of ``directives`` (each must be there)."""
+    lines = conf.splitlines()
+    for directive in directives:
+        kept = [line for line in lines if line.split("#")[0].strip() != directive]
+        assert len(kept) < len(lines), f"{directive!r} is not in the configuration"
+        lines = kept
+    return "\n".join(lines)
+
+
+def replaced(conf, old, new):
+    """``conf`` with ``old`` (found exactly once) replaced by ``new``."""
+    assert conf.count(old) == 1, f"{old!r} is not once in the configuration"
+    return conf.replace(old, new)
 
 # %% [markdown]
-# Django answered 400 Bad Request (`DisallowedHost`) for a name missing from `ALLOWED_HOSTS`.
-# The WebSocket origin check, on the other hand, does not look at `Host` at all:
-# `OriginValidator.__call__` reads only the `Origin` header (`channels/security/websocket.py`,
-# lines 27–33). Two handshakes in-process, each with one of the two headers right:
+# Each variant is still the page's text, minus or plus exactly what its name says.
+
+# %% [markdown]
+# ### The handshake: `Upgrade`, `Connection` and HTTP/1.1
+#
+# A WebSocket begins as an HTTP request carrying `Upgrade: websocket` and `Connection: Upgrade`.
+# Both are hop-by-hop headers, which a proxy does not pass on unless told to, and nginx speaks
+# HTTP/1.0 to an upstream unless `proxy_http_version` says otherwise. The strict daphne from
+# above behind nginx, with and without those lines:
 
 # %%
-from channels.security.websocket import AllowedHostsOriginValidator
-from channels.testing import WebsocketCommunicator
-
-guarded = AllowedHostsOriginValidator(EchoConsumer.as_asgi())  # ALLOWED_HOSTS = 127.0.0.1, localhost
+from websockets.exceptions import InvalidStatus
 
 
-async def accepted(host, origin):
-    client = WebsocketCommunicator(guarded, "/echo/", headers=[(b"host", host), (b"origin", origin)])
-    connected, _ = await client.connect()
-    await client.disconnect()
-    return connected
+async def handshake(nginx, path="/echo/"):
+    """Open a WebSocket through ``nginx`` and send one echo; say what came back."""
+    try:
+        async with connect(nginx.ws_url(path)) as ws:
+            await ws.send("hello")
+            return f"101 Switching Protocols, echo {await ws.recv()!r}"
+    except InvalidStatus as refused:
+        return f"refused: HTTP {refused.response.status_code}"
 
 
-print("Host right, Origin another site's: accepted", await accepted(b"127.0.0.1", b"https://evil.example"))
-print("Host wrong, Origin the site's own: accepted", await accepted(b"evil.example", b"http://127.0.0.1"))
+UPGRADE = ("proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $connection_upgrade;")
+variants = {
+    "the page's configuration": SITE,
+    "without the Upgrade and Connection lines": without(SITE, *UPGRADE),
+    "without those and proxy_http_version 1.1": without(SITE, *UPGRADE, "proxy_http_version 1.1;"),
+}
+for name, conf in variants.items():
+    with run_nginx(conf, daphne_port=strict.port) as nginx:
+        print(f"{name:<42} {await handshake(nginx)}")
 
 # %% [markdown]
-# The verdict followed `Origin` both times and ignored `Host`. nginx passes `Origin` on
-# unchanged (it is an ordinary header), so behind the proxy the check sees what the browser
-# sent; `ALLOWED_HOSTS` must list the public name (`chat.example.org`) for both checks.
+# With the lines, the echo came back through nginx. Without `Upgrade` and `Connection` the
+# request reached daphne as ordinary HTTP, which the lesson's `"http"` route hands to Django,
+# and Django has no view at `/echo/`: the client got **404** instead of 101, and a browser's
+# `onclose` fires without `onopen`. An error like that in production almost always means the
+# proxy's `Upgrade` lines. What about `proxy_http_version 1.1` alone?
+
+# %%
+HTTP_1_0 = without(SITE, "proxy_http_version 1.1;")
+with run_nginx(HTTP_1_0, daphne_port=strict.port) as nginx:
+    print("daphne, the upgrade sent as HTTP/1.0:", await handshake(nginx))
+
+# %% [markdown]
+# daphne accepted it: its WebSocket engine (autobahn) does not check the version of the
+# request. RFC 6455 (section 4.1) requires HTTP/1.1 or later, and a stricter server holds to
+# it. The `websockets` library's own server, running in this kernel for a second opinion:
+
+# %%
+from websockets.asyncio.server import serve
+
+
+async def echo_back(websocket):
+    """Echo handler for a plain `websockets` server."""
+    async for message in websocket:
+        await websocket.send(message)
+
+
+async with serve(echo_back, "127.0.0.1", 0) as other_server:
+    other_port = other_server.sockets[0].getsockname()[1]
+    for name, conf in (("HTTP/1.0", HTTP_1_0), ("HTTP/1.1", SITE)):
+        with run_nginx(conf, daphne_port=other_port) as nginx:
+            print(f"websockets server, the upgrade sent as {name}:", await handshake(nginx, "/"))
+
+# %% [markdown]
+# The `websockets` server refused the HTTP/1.0 upgrade with **505** (HTTP Version Not
+# Supported) and accepted the same request as HTTP/1.1. Keep `proxy_http_version 1.1`: what
+# daphne tolerates today is not the protocol.
+
+# %% [markdown]
+# ### An idle socket and `proxy_read_timeout`
+#
+# nginx closes a proxied connection when the upstream sends nothing for `proxy_read_timeout`
+# (60 s by default; 4 s on this page). A chat where nobody speaks sends nothing, unless daphne
+# pings. A second daphne, started without options (so it pings only after 20 s, its default):
+
+# %%
+plain = servers.enter_context(run_daphne("lesson:application"))
+print("plain daphne:", plain.url)
+
+# %% [markdown]
+# Now one idle client behind nginx in front of each daphne, at the same time. The client sends
+# nothing, not even its own pings, and waits five seconds:
+
+# %%
+import re
+
+
+async def idle(nginx, seconds):
+    """Open a WebSocket through ``nginx``, send nothing, and say what happened within ``seconds``."""
+    started = time.monotonic()
+    async with connect(nginx.ws_url("/echo/"), ping_interval=None) as ws:
+        try:
+            await asyncio.wait_for(ws.wait_closed(), seconds)
+        except TimeoutError:
+            return f"still open after {time.monotonic() - started:.1f} s"
+        return f"closed after {time.monotonic() - started:.1f} s with code {ws.close_code}"
+
+
+with run_nginx(SITE, daphne_port=plain.port, log_level="info") as to_plain, \
+     run_nginx(SITE, daphne_port=strict.port) as to_strict:
+    quiet, pinged = await asyncio.gather(idle(to_plain, 5), idle(to_strict, 5))
+print("daphne pinging after 20 s:", quiet)
+print("daphne pinging after 1 s: ", pinged)
+print("nginx:", re.search(r"upstream timed out \(.*?\) while proxying upgraded connection", to_plain.output).group())
+
+# %% [markdown]
+# In front of the plain daphne nginx cut the connection after its 4 s, with no close frame
+# (**1006** at the client), and its error log says why. In front of the strict daphne
+# (`--ping-interval 1`) the pings crossed nginx and reset its timer, so the connection stayed
+# open. daphne looks for idle connections only every 2 s (`daphne/server.py`, line 340), so its
+# pings are at least 2 s apart and the first may come 3 s after the handshake: keep
+# `proxy_read_timeout` well above both (in production: pings every 20 s, nginx at 60 s or more).
 
 # %% [markdown]
 # ### The client's address behind a proxy
 #
-# ```nginx
-#         proxy_set_header X-Forwarded-For $remote_addr;   # replace, never append: see below
-#         proxy_set_header X-Forwarded-Port $remote_port;  # replace this one too: daphne believes it
-#         proxy_set_header X-Forwarded-Proto $scheme;
-# ```
+# Behind nginx every connection comes from nginx. With `--proxy-headers` daphne takes the
+# client's address from `X-Forwarded-For` and its port from `X-Forwarded-Port`
+# (`parse_x_forwarded_for`, `daphne/utils.py`, lines 33–93). Everything here runs on one
+# machine, so every address is 127.0.0.1; the port tells whose connection daphne describes:
+
+# %%
+async def whoami(nginx, headers=None, path="/whoami/"):
+    """WhoAmI's report for a connection through ``nginx`` sending ``headers``, and this client's own port."""
+    async with connect(nginx.ws_url(path), additional_headers=headers or {}) as ws:
+        return json.loads(await ws.recv()), ws.local_address[1]
+
+
+for name, daphne in (("--proxy-headers", strict), ("no --proxy-headers", plain)):
+    with run_nginx(SITE, daphne_port=daphne.port) as nginx:
+        report, own_port = await whoami(nginx)
+    address, port = report["client"]
+    print(f"{name:<19} client {address}, its port is this client's own: {port == own_port}; scheme {report['scheme']}")
+
+# %% [markdown]
+# With `--proxy-headers` daphne reported the client's own port (nginx's `$remote_port`); without
+# it, the port of nginx's connection to daphne: every client looks like the proxy. daphne reads
+# `X-Forwarded-Proto` (`daphne/ws_protocol.py`, line 60) but puts no `scheme` in a WebSocket
+# scope (`None` both times). And daphne takes the **first** address of a list (`utils.py`,
+# lines 71–72), which is why the page *replaces* `X-Forwarded-For` with `$remote_addr`. A
+# client that forges the header, behind nginx appending to it (`$proxy_add_x_forwarded_for`,
+# the client's header followed by `$remote_addr`) and behind the page's line:
+
+# %%
+APPENDING = replaced(SITE, "X-Forwarded-For $remote_addr;", "X-Forwarded-For $proxy_add_x_forwarded_for;")
+forged = {"X-Forwarded-For": "198.51.100.66"}
+for name, conf in (("appending ($proxy_add_x_forwarded_for)", APPENDING), ("replacing ($remote_addr)", SITE)):
+    with run_nginx(conf, daphne_port=strict.port) as nginx:
+        report, _ = await whoami(nginx, forged)
+    print(f"{name:<39} daphne believes the client is {report['client'][0]}")
+
+# %% [markdown]
+# Appending forwarded `198.51.100.66, 127.0.0.1`, and daphne believed the forged first entry;
+# replacing threw the client's header away. (Appending is right only behind another proxy you
+# trust, and then daphne, which takes the first entry, is the wrong reader.) The port needs the
+# same care, since `parse_x_forwarded_for` takes it from `X-Forwarded-Port` whenever it took an
+# address (lines 76–85). Without the page's `X-Forwarded-Port` line, a client that sends its own:
+
+# %%
+with run_nginx(without(SITE, "proxy_set_header X-Forwarded-Port $remote_port;"), daphne_port=strict.port) as nginx:
+    report, _ = await whoami(nginx, {"X-Forwarded-Port": "4444"})
+print("without the X-Forwarded-Port line, daphne believes the client's port is", report["client"][1])
+
+# %% [markdown]
+# nginx passes on every header it is not told to set, so daphne believed the client's 4444. And
+# use `--proxy-headers` only behind a proxy: facing clients directly, anyone can claim any
+# address and port.
+
+# %% [markdown]
+# ### `Host` is for Django; the origin check reads `Origin`
 #
-# Behind nginx every connection comes from nginx's address. With `--proxy-headers` daphne
-# takes the client's address from `X-Forwarded-For` instead; the strict daphne above has it,
-# a second daphne started without it does not.
+# `guarded/whoami/` is `WhoAmI` behind `AllowedHostsOriginValidator`, which accepts an `Origin`
+# whose host is in `ALLOWED_HOSTS` (here `127.0.0.1` and `localhost`). Two clients, one sending
+# the site's own origin and one another site's, through nginx with the page's configuration and
+# without its `Host` line; and, for comparison, an HTTP `GET /` for Django:
 
 # %%
-plain = servers.enter_context(run_daphne("lesson:application"))
+import http.client
 
 
-async def whoami(server, headers):
-    """What ``server``'s WhoAmI reports for a connection that sends ``headers``."""
-    async with connect(server.ws_url("/whoami/"), additional_headers=headers) as ws:
-        return json.loads(await ws.recv())
+def page_status(nginx):
+    """The status of ``GET /`` through ``nginx``."""
+    conn = http.client.HTTPConnection(nginx.host, nginx.port, timeout=10)
+    try:
+        conn.request("GET", "/")
+        return conn.getresponse().status
+    finally:
+        conn.close()
 
 
-print("--proxy-headers:   ", await whoami(strict, {"X-Forwarded-For": "203.0.113.9"}))
-print("no --proxy-headers:", (await whoami(plain, {"X-Forwarded-For": "203.0.113.9"}))["client"][0])
+async def guarded(nginx, origin):
+    try:
+        async with connect(nginx.ws_url("/guarded/whoami/"), origin=origin) as ws:
+            seen = json.loads(await ws.recv())
+            return f"accepted; it saw Host {seen['host']!r}, Origin {seen['origin']!r}"
+    except InvalidStatus as refused:
+        return f"refused: HTTP {refused.response.status_code}"
 
-# %% [markdown]
-# With `--proxy-headers` the consumer's `scope["client"]` is the forwarded address (port 0: no
-# `X-Forwarded-Port` was sent); without it the header is ignored and the client is the real
-# peer, `127.0.0.1`. Two things the source (`daphne/ws_protocol.py`) shows: daphne reads
-# `X-Forwarded-Proto` but puts no `scheme` in a WebSocket scope (`null` above), and it takes the
-# **first** address of a list. That is why the nginx lines *replace* the header with
-# `$remote_addr`: appending (`$proxy_add_x_forwarded_for`) keeps whatever the client sent first.
 
-# %%
-forged = await whoami(strict, {"X-Forwarded-For": "198.51.100.66, 203.0.113.9"})  # what an appending proxy passes on
-print("client believed by daphne:", forged["client"][0])
-
-# %% [markdown]
-# A client that sends its own `X-Forwarded-For: 198.51.100.66` through an appending proxy gets
-# its forged address believed. The port needs the same care. nginx passes on every header it
-# is not told to set, and `parse_x_forwarded_for` (`daphne/utils.py`, lines 76–85) takes the
-# port from `X-Forwarded-Port` whenever it took an address. A proxy that *replaces*
-# `X-Forwarded-For` but says nothing about the port, with a client that adds its own:
-
-# %%
-through_proxy = {"X-Forwarded-For": "203.0.113.9",  # set by the proxy
-                 "X-Forwarded-Port": "4444"}        # sent by the client, passed on untouched
-print("client believed by daphne:", (await whoami(strict, through_proxy))["client"])
+for name, conf in (("the page's configuration", SITE), ("without 'proxy_set_header Host'", without(SITE, "proxy_set_header Host $host;"))):
+    with run_nginx(conf, daphne_port=strict.port) as nginx:
+        print(f"{name}: GET / -> {page_status(nginx)}")
+        for origin in (nginx.url, "https://evil.example"):
+            print(f"    WebSocket from {origin}: {await guarded(nginx, origin)}")
 
 # %% [markdown]
-# daphne believed the client's port. That is why the nginx lines set `X-Forwarded-Port` as
-# well: whatever the client sent is then overwritten. And only use `--proxy-headers` behind a
-# proxy: facing clients directly, anyone can claim any address and port.
+# Without the `Host` line nginx sent `Host: channels_lab` (the upstream's name), and Django
+# refused the page with 400 (`DisallowedHost`); the WebSocket check did not mind, because
+# `OriginValidator` reads only the `Origin` header (`channels/security/websocket.py`, lines
+# 27–33). nginx passes `Origin` on untouched, so behind the proxy the check sees what the
+# browser sent, and refused the other site (403) either way. `ALLOWED_HOSTS` must list the
+# public name (`chat.example.org`) for both checks.
 
 # %% [markdown]
 # ## Several daphne processes
@@ -533,10 +731,16 @@ scale = contextlib.ExitStack()  # redis-server and the daphnes that use it, clos
 redis = scale.enter_context(run_redis())
 
 
+def redis_daphne(capacity, label, port=0):
+    """A daphne process serving the lesson on the shared redis-server, with this channel capacity and label."""
+    env = {"REDIS_URL": redis.url, "CHANNEL_CAPACITY": str(capacity), "DEMO_DATABASE": ":memory:",
+           "LESSON_PROCESS": label}
+    return scale.enter_context(run_daphne("lesson:application", env=env, port=port))
+
+
 def daphnes_on_redis(capacity):
-    """Two daphne processes serving the lesson, sharing the redis-server, with this channel capacity."""
-    env = {"REDIS_URL": redis.url, "CHANNEL_CAPACITY": str(capacity), "DEMO_DATABASE": ":memory:"}
-    return [scale.enter_context(run_daphne("lesson:application", env=env)) for _ in range(2)]
+    """Two such processes, labelled A and B."""
+    return [redis_daphne(capacity, label) for label in "AB"]
 
 
 small = daphnes_on_redis(100)
@@ -550,8 +754,132 @@ print("Bob heard:", await alice_to_bob(*small))
 
 # %% [markdown]
 # Now the group lives in Redis (a sorted set of channel names), and `group_send` from either
-# process reaches members in both. In production both processes sit behind the nginx
-# `upstream` above; nginx spreads new connections between them, and Redis joins the rooms up.
+# process reaches members in both.
+
+# %% [markdown]
+# ## Several daphnes behind one `upstream`
+#
+# In production both processes sit behind nginx: the `upstream` block lists them, and nginx
+# gives each new connection to the next one in turn (round robin, its default). The page's
+# configuration with a second `server` line, in front of the two daphnes on Redis:
+
+# %%
+TWO = replaced(SITE, "server 127.0.0.1:{daphne_port};", "server 127.0.0.1:{daphne_port};\n    server 127.0.0.1:{second_port};")
+front = scale.enter_context(run_nginx(TWO, daphne_port=small[0].port, second_port=small[1].port))
+print(re.search(r"upstream channels_lab \{.*?\}", front.conf, re.S).group())
+
+# %% [markdown]
+# nginx runs until `scale` is closed. Four clients join room `lobby` through it;
+# `ServedRoomConsumer` first tells each which process serves it, then the first one speaks:
+
+# %%
+async with contextlib.AsyncExitStack() as clients:
+    members = [await clients.enter_async_context(connect(front.ws_url("/ws/served/lobby/"))) for _ in range(4)]
+    print("served by:", [await ws.recv() for ws in members])
+    await members[0].send("hello, lobby")
+    print("all four heard it:", [await ws.recv() for ws in members] == ["hello, lobby"] * 4)
+
+# %% [markdown]
+# The connections alternated between the two processes, and the room spans both: the message
+# from a client of process A reached the clients of B through Redis.
+
+# %% [markdown]
+# ### Restarting one daphne
+#
+# A deployment restarts each daphne in turn, and a restart drops every connection of that
+# process. The chat page (`CHAT_PAGE` at the top, served at `/chat/` through nginx) in
+# Chromium, and Bob, a Python client of the other process:
+
+# %%
+from channels_lab.browser import chromium
+
+browsing = contextlib.AsyncExitStack()  # Chromium and Bob, closed at the end of this section
+browser = await browsing.enter_async_context(chromium())
+page = await browser.new_page()
+await page.goto(front.url + "/chat/")
+await page.get_by_text("process").wait_for()
+
+
+async def page_log():
+    return await page.locator("#log li").all_inner_texts()
+
+
+async def until_logged(prefix, count=1):
+    """Wait (at most 10 s) until ``count`` lines of the page's log start with ``prefix``."""
+    async def seen():
+        while sum(line.startswith(prefix) for line in await page_log()) < count:
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(seen(), 10)
+
+
+page_process = (await page_log())[0].split()[-1]
+while True:  # nginx takes turns; a second try lands on the other process
+    bob = await browsing.enter_async_context(connect(front.ws_url("/ws/served/lobby/")))
+    bob_process = (await bob.recv()).split()[-1]
+    if bob_process != page_process:
+        break
+    await bob.close()
+print("the page is served by process", page_process, "and Bob by process", bob_process)
+await bob.send("1: before the restart")
+await bob.recv()  # Bob hears himself too
+await until_logged("1:")
+print("\n".join(await page_log()))
+
+# %% [markdown]
+# The page and Bob are in one room on two processes. Now the page's process stops (`SIGTERM`,
+# as a deployment stops it); as soon as the page reports the close, Bob speaks, and once the
+# page is back, Bob speaks again:
+
+# %%
+by_label = dict(zip("AB", small))
+gone = by_label[page_process]
+gone.process.terminate()  # SIGTERM; the cell goes on at once (gone.stop() would wait for the exit)
+await until_logged("closed")
+await bob.send("2: while the page is away")
+await bob.recv()  # Bob heard it: the group_send is done
+away_when_sent = sum(line.startswith("process") for line in await page_log()) == 1
+await until_logged("process", 2)
+await bob.send("3: after the page rejoined")
+await until_logged("3:")
+print("\n".join(await page_log()))
+print("nginx:", re.search(r"connect\(\) failed \(111: Connection refused\) while connecting to upstream", front.output).group())
+print("message 2 went out while the page was away:", away_when_sent)
+
+# %% [markdown]
+# daphne dropped its connections without a close frame, so the page saw **1006**, a code in its
+# `RETRY` set; it waited, dialled the same URL, and nginx, finding the stopped process refusing
+# connections, passed the new handshake to the other one (nginx retries the next `server` on a
+# connection error, `proxy_next_upstream`'s default). The page rejoined the room there. Message
+# 2 is lost: a group delivers to the channels in it *at that moment*; the page's old channel
+# died with its process and its new channel joined after the message went out. Nothing in
+# Channels keeps a room's history. A page that must not miss messages asks the server for what
+# it missed when it rejoins (for example, messages after the last id it saw, from the database).
+#
+# And the old channel is still in the group: daphne stopped without running the consumer's
+# `disconnect()`, so nothing called `group_discard`. The room's sorted set in Redis:
+
+# %%
+from redis.asyncio import Redis
+
+async with Redis.from_url(redis.url) as raw:
+    print("channels in room lobby:", await raw.zcard("asgi:group:room.lobby"), "for 2 connected clients")
+
+# %% [markdown]
+# One member too many. Every message to the room is still written for the dead channel, and
+# waits in Redis until the layer's `expiry` (60 s); the name itself stays in the group for
+# `group_expiry` (a day by default). The stopped daphne comes back on its port:
+
+# %%
+gone.stop()  # wait until it has exited and freed its port
+small[small.index(gone)] = redis_daphne(100, page_process, port=gone.port)
+await bob.close()
+await browsing.aclose()
+print("process", page_process, "restarted; Chromium and Bob closed:", bob.close_code == 1000)
+
+# %% [markdown]
+# nginx sends it new connections again once the server's `fail_timeout` has passed since the
+# failed attempt (10 s by default, with `max_fails=1`: the `server` directive's defaults).
+
 
 # %% [markdown]
 # ## What does each layer cost? A small benchmark
@@ -697,6 +1025,143 @@ print("redis-server and daphnes stopped:", all(s.process.poll() is not None for 
 # Closing the `ExitStack` stopped redis-server and the four daphnes; nothing is left running.
 
 # %% [markdown]
+# ## Redis across two servers
+#
+# One redis-server carries every message of every process. `hosts` takes several, and
+# channels-redis spreads its keys over them by a hash of the name (`_consistent_hash`,
+# `channels_redis/utils.py`, lines 7–20: CRC-32 of the name, cut into equal ranges, one per
+# host). Two redis-servers and a layer on both, in the kernel:
+
+# %%
+shards = contextlib.ExitStack()  # the two redis-servers of this section
+first, second = shards.enter_context(run_redis()), shards.enter_context(run_redis())
+sharded = RedisChannelLayer(hosts=[first.url, second.url])
+for group in ("room.lobby", "room.kitchen", "room.garden"):
+    print(f"group {group!r} lives on server", sharded.consistent_hash(group))
+
+# %% [markdown]
+# A group's sorted set lives on the server its name hashes to (`group_add` and `group_send`,
+# `channels_redis/core.py`, lines 491 and 516), the same from every process. A process's
+# channels are `specific.<prefix>!<id>`, with one random prefix per layer:
+
+# %%
+channels = [await sharded.new_channel() for _ in range(4)]
+home = sharded.consistent_hash(sharded.non_local_name(channels[0]))  # "specific.<prefix>!"
+print("one process's channels are read from one server:",
+      {sharded.consistent_hash(sharded.non_local_name(c)) for c in channels} == {home})
+
+# %% [markdown]
+# The process reads all its channels' messages from the server that the part before `!` hashes
+# to (`receive_single`, lines 384–386), and `group_send` writes them there (line 619). So each
+# process, by its random prefix, has one home server. But `send()` to one channel hashes the
+# *whole* name (line 186), which lands elsewhere for about half the channels. A direct send to
+# such a channel:
+
+# %%
+astray = channels[0]
+while sharded.consistent_hash(astray) == home:
+    astray = await sharded.new_channel()
+await sharded.send(astray, {"type": "chat.message", "text": "for you"})
+try:
+    await asyncio.wait_for(sharded.receive(astray), 1.0)
+    print("the direct message arrived")
+except TimeoutError:
+    print("the direct message did not arrive within 1 s")
+waiting = await sharded.connection(1 - home).zcard(sharded.prefix + sharded.non_local_name(astray))
+print("messages waiting for it on the other server:", waiting)
+
+# %% [markdown]
+# The message went to the other server, where nobody reads, and will expire there after 60 s.
+# No error, no log line: with two `hosts`, `channel_layer.send(channel_name, ...)` to a
+# consumer (a worker replying to one client, say) loses about half its messages. This is
+# channels issue 1492, open since 2020. A layer that picks the server for `send()` the way
+# `receive()` does:
+
+# %%
+class SendsHomeRedisChannelLayer(RedisChannelLayer):
+    """RedisChannelLayer whose send() uses the server a process-local channel is read from."""
+
+    def consistent_hash(self, value):
+        if "!" in value:
+            value = self.non_local_name(value)  # "specific.<prefix>!<id>" -> "specific.<prefix>!"
+        return super().consistent_hash(value)
+
+# %% [markdown]
+# Groups (no `!`) hash as before; channel names hash by their process part, for sending and
+# receiving alike. The same experiment with it:
+
+# %%
+fixed = SendsHomeRedisChannelLayer(hosts=[first.url, second.url])
+fixed_home = fixed.consistent_hash(await fixed.new_channel())
+astray = await fixed.new_channel()
+while RedisChannelLayer.consistent_hash(fixed, astray) == fixed_home:  # where the original would send it
+    astray = await fixed.new_channel()
+await fixed.send(astray, {"type": "chat.message", "text": "for you"})
+print("the direct message arrived:", (await asyncio.wait_for(fixed.receive(astray), 5))["text"])
+await fixed.flush()
+
+# %% [markdown]
+# It arrived. Set the subclass as `BACKEND` in `CHANNEL_LAYERS` (ex24's settings, say) when
+# `hosts` has more than one server.
+#
+# ### One server stops
+#
+# Our process (home: one server) is in two rooms, one whose group lives on each server. Then
+# the other server, not its home, stops:
+
+# %%
+import redis.exceptions
+
+member = channels[0]
+rooms = {sharded.consistent_hash(group): group for group in ("room.lobby", "room.kitchen")}  # one on each server
+for group in rooms.values():
+    await sharded.group_add(group, member)
+await sharded.close_pools()  # new connections from here on, as in a fresh process
+away = 1 - home
+(first, second)[away].stop()
+for where, index in (("the stopped server", away), ("the running server", home)):
+    try:
+        await sharded.group_send(rooms[index], {"type": "chat.message", "text": "hi"})
+        text = (await asyncio.wait_for(sharded.receive(member), 5))["text"]
+        print(f"room on {where}: delivered {text!r}")
+    except redis.exceptions.ConnectionError as error:
+        print(f"room on {where}: {type(error).__name__}: {error}")
+
+# %% [markdown]
+# The room whose group lives on the stopped server failed at once with redis-py's
+# `ConnectionError`; in a consumer that is an exception in `receive()` or `connect()`, and daphne
+# closes that client's connection. The other room still worked: a process needs its home server
+# and the server of each group it touches. The stopped server comes back on its port:
+
+# %%
+shards.enter_context(run_redis(port=(first, second)[away].port))
+await sharded.group_send(rooms[away], {"type": "chat.message", "text": "hello again"})
+try:
+    await asyncio.wait_for(sharded.receive(member), 1.0)
+    print("delivered")
+except TimeoutError:
+    print("group_send worked, but nothing arrived within 1 s")
+print("members of that room now:", await sharded.connection(away).zcard(sharded._group_key(rooms[away])))
+
+# %% [markdown]
+# The connection recovered by itself (redis-py connects again at the next command), but the
+# data did not: this redis-server keeps nothing on disk (`run_redis` starts it with `--save ""
+# --appendonly no`), so it came back empty, and the room's members are gone. Clients still
+# connected see no error: they simply stop hearing the room until they reconnect and their
+# consumers `group_add` again. After losing a Redis server, restart the daphnes (their clients
+# reconnect, like the page above) or give Redis persistence.
+
+# %%
+await sharded.flush()
+await sharded.close_pools()
+await fixed.close_pools()
+shards.close()
+print("both redis-servers stopped:", all(s.process.poll() is not None for s in (first, second)))
+
+# %% [markdown]
+# Nothing of this section is left running.
+
+# %% [markdown]
 # ## Exercises
 #
 # **ex23 · Write daphne's command line for production.** In `exercises/ex23_daphne_command.py`
@@ -717,3 +1182,15 @@ check("ex23")
 
 # %%
 check("ex24")
+
+# %% [markdown]
+# **ex26 · The nginx location that carries the chat's WebSockets.** In
+# `exercises/ex26_nginx_location.py` write `LOCATION`, the `location /ws/ { ... }` block (and,
+# if you want one, `HTTP_LINES` for the `http` block, such as a `map`), that puts the chat
+# behind nginx: the handshake succeeds, an idle chat stays open between daphne's pings, daphne
+# sees the browser's own address and port whatever headers the browser sent, and the origin
+# check sees the browser's `Host` and `Origin`. The tests run your block in a real nginx in
+# front of a real daphne, and in front of a server stricter than daphne.
+
+# %%
+check("ex26")
