@@ -174,7 +174,7 @@ async def measure(sizes: dict, redis: bool = True, nginx: bool = False) -> list[
     def add(kind, name, measured):
         rows.append(Row(kind, name, *measured))
 
-    rounds = sizes["rounds"]
+    rounds = sizes.get("rounds", 2)  # rounds the rows through nginx take turns in
 
     async def add_in_turns(kind, names, measurings, servers, unit=1):
         """Rows measured taking turns; a failed handshake or a stalled reply makes them failed rows
