@@ -151,7 +151,7 @@ CHAT_PAGE = """<!doctype html>
 <ol id="log"></ol>
 <script>
 const RETRY = new Set([1001, 1006, 1011, 1012, 1013]);  // going away, dropped, server error, restart, try later
-let wait = 500;  // ms before the next attempt
+let wait = 1000;  // ms before the next attempt (the first waits 0.5 to 1 s)
 
 function show(text) {
   const line = document.createElement("li");
@@ -161,14 +161,14 @@ function show(text) {
 
 function join() {
   const socket = new WebSocket(`ws://${location.host}/ws/served/lobby/`);
-  socket.onopen = () => { wait = 500; };
+  socket.onopen = () => { wait = 1000; };
   socket.onmessage = (event) => show(event.data);
   socket.onclose = (event) => {
     if (!RETRY.has(event.code)) { show(`closed ${event.code}: not retrying`); return; }
     const delay = Math.round(wait * (0.5 + Math.random() / 2));
     show(`closed ${event.code}, retrying in ${delay} ms`);
     setTimeout(join, delay);
-    wait = Math.min(2 * wait, 8000);
+    wait = Math.min(2 * wait, 16000);
   };
 }
 join();
@@ -470,8 +470,8 @@ for name, conf in variants.items():
 # With the lines, the echo came back through nginx. Without `Upgrade` and `Connection` the
 # request reached daphne as ordinary HTTP, which the lesson's `"http"` route hands to Django,
 # and Django has no view at `/echo/`: the client got **404** instead of 101, and a browser's
-# `onclose` fires without `onopen`. An error like that in production almost always means the
-# proxy's `Upgrade` lines. What about `proxy_http_version 1.1` alone?
+# socket never opens. An error like that in production almost always means the proxy's
+# `Upgrade` lines. What about `proxy_http_version 1.1` alone?
 
 # %%
 HTTP_1_0 = without(SITE, "proxy_http_version 1.1;")
@@ -479,9 +479,12 @@ with run_nginx(HTTP_1_0, daphne_port=strict.port) as nginx:
     print("daphne, the upgrade sent as HTTP/1.0:", await handshake(nginx))
 
 # %% [markdown]
-# daphne accepted it: its WebSocket engine (autobahn) does not check the version of the
-# request. RFC 6455 (section 4.1) requires HTTP/1.1 or later, and a stricter server holds to
-# it. The `websockets` library's own server, running in this kernel for a second opinion:
+# daphne accepted it. Its WebSocket engine, autobahn, refuses any version but 1.1 with 505
+# (`autobahn/websocket/protocol.py`, lines 2985–2988), but it never sees this one: daphne reads
+# the request with Twisted's HTTP server and, finding `Upgrade: websocket`, hands autobahn the
+# request line rewritten as `HTTP/1.1` (`daphne/http_protocol.py`, lines 118 and 139). RFC 6455
+# (section 4.1) requires HTTP/1.1 or later, and a server without daphne's rewrite holds to it.
+# The `websockets` library's own server, running in this kernel for a second opinion:
 
 # %%
 from websockets.asyncio.server import serve
@@ -909,6 +912,14 @@ display(SVG(bench.svg_bars(rows)))
 # per process (Redis), and then `N` consumers each wake up to send their own frame, where raw
 # `websockets.broadcast` writes `N` frames in one loop. The
 # reference figures (`make bench`, full run) are in `benchmarks/README.md`.
+#
+# `make bench` also measures the same echo and room through nginx in front of one daphne and of
+# two, each beside a direct row measured in the same rounds (its section "Through nginx"; too
+# slow to run here). On the 2-core machine of its reference run, nginx's hop cost about as much
+# as the machine's noise, and a second daphne gained nothing: the benchmark's client, nginx, the
+# daphnes and redis-server share the two cores, so the second process has no idle core to use.
+# With a core per daphne, several processes behind one `upstream` are how the work spreads
+# ("One process, one core" above shows a second process answering while the first computes).
 
 # %% [markdown]
 # ## A burst into a crowded room
