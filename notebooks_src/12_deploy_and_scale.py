@@ -1140,8 +1140,8 @@ for where, index in (("the stopped server", away), ("the running server", home))
 
 # %% [markdown]
 # The room whose group lives on the stopped server failed at once with redis-py's
-# `ConnectionError`; in a consumer that is an exception in `receive()` or `connect()`, and daphne
-# closes that client's connection. The other room still worked: a process needs its home server
+# `ConnectionError`, raised in whatever called `group_send` (in a chat, the consumer handling a
+# message for that room). The other room still worked: a process needs its home server
 # and the server of each group it touches. The stopped server comes back on its port:
 
 # %%
