@@ -32,6 +32,8 @@ MARKS = {"done": "✓", "not yet": "✗", "broken": "!"}
 def describe(result: ExerciseResult, hints: bool | int = True) -> str:
     """A learner's view of one result: each test with pass or fail and why, then hints if it failed.
 
+    A reason repeated by the next failed test (a stub fails each test the same way) is printed once.
+
     ``hints`` is how many hints to show (the first ones), True for all, False for none.
     """
     ex = result.exercise
@@ -40,10 +42,15 @@ def describe(result: ExerciseResult, hints: bool | int = True) -> str:
              f"({result.passed}/{len(result.tests)} tests, {result.points:g}/{ex.points} points)"]
     if result.broken:
         lines.append(f"  ! {result.broken}")
+    last_reason = None
     for test in result.tests:
-        lines.append(f"  {'✓' if test.passed else '–' if test.skipped else '✗'} {test.description}")
-        if not test.passed:
+        line = f"  {'✓' if test.passed else '–' if test.skipped else '✗'} {test.description}"
+        if not test.passed and test.message == last_reason:
+            line += "  (same reason as above)"
+        lines.append(line)
+        if not test.passed and test.message != last_reason:
             lines.append(f"      {test.message}")
+            last_reason = test.message
     if result.status != "done" and shown:
         lines += hint_lines(ex, shown)
         lines.append(f"Read {ex.see()}; edit exercises/{ex.file}, save it, then check again "
