@@ -36,8 +36,12 @@ lab: $(STAMP)
 	@echo "notebooks/00_start_here.ipynb (also at /lab/tree/notebooks/00_start_here.ipynb). Ctrl-C twice stops it."
 	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" $(PY) -m jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --ServerApp.root_dir=. $(JUPYTER_ROOT_FLAG)
 
+# The suite runs on TEST_JOBS pytest-xdist workers, each test file (and each notebook) whole on one
+# worker (--dist loadfile: module fixtures and nbval's kernel per notebook stay as in a serial run);
+# most tests wait on servers and sockets, so 4 workers suit 2 cores. TEST_JOBS=1 runs it serially.
+TEST_JOBS ?= 4
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadfile)
 
 # Maintainers and CI: the other promised Pythons this machine has (python3.X on PATH or pyenv's),
 # each in its own .venv-3.X from the lock, replay every notebook under strict nbval and check both
