@@ -1,4 +1,12 @@
-"""ex26 — Put the chat behind nginx: the location block for its WebSockets (notebooks/12_deploy_and_scale.ipynb).
+"""ex26 — Publish the chat under /chat/ behind nginx: its page and its WebSockets (notebooks/12_deploy_and_scale.ipynb).
+
+The chat joins a site that nginx already serves, which gives it the path /chat/: the public
+URLs start with /chat/, while daphne's router still knows the paths it had at the root.
+
+    the browser asks for      daphne's router knows
+    /chat/                    /              the page (plain HTTP)
+    /chat/ws/echo/            /ws/echo/      a WebSocket that sends back each message
+    /chat/ws/whoami/          /ws/whoami/    a WebSocket that tells what its consumer sees
 
 The tests run your two strings in a real nginx, in front of a real daphne:
 
@@ -7,20 +15,22 @@ The tests run your two strings in a real nginx, in front of a real daphne:
         upstream daphne { server 127.0.0.1:PORT; }  # daphne --proxy-headers --ping-interval 1 ...
         server {
             listen 127.0.0.1:PORT;
-            LOCATION                                # yours: location /ws/ { ... }
+            LOCATION                                # yours: the location block(s) for /chat/
         }
     }
 
-Write LOCATION (and HTTP_LINES if you want one) so that, through nginx, to /ws/echo/ and /ws/whoami/:
-- the WebSocket handshake succeeds (101 Switching Protocols) and messages go both ways;
+Write LOCATION (and HTTP_LINES if you want one) so that, through nginx:
+- GET /chat/ gets the page daphne serves at /;
+- a WebSocket to /chat/ws/echo/ or /chat/ws/whoami/ reaches daphne's route without the prefix:
+  the handshake succeeds (101 Switching Protocols) and messages go both ways;
 - an idle connection stays open: daphne pings it (every 1 to 3 s here, 20 s by default), and
   nginx must not give up on daphne between two pings;
 - daphne, which believes X-Forwarded-For and X-Forwarded-Port (--proxy-headers), sees the
   browser's own address and port, whatever the browser put in those headers itself;
 - the consumer sees the Host and Origin the browser sent, so the origin check still refuses
   a page from another site;
-- the same block works in front of a WebSocket server stricter than daphne, one that follows
-  HTTP's rules to the letter.
+- the same configuration works in front of a WebSocket server stricter than daphne, one that
+  follows HTTP's rules to the letter.
 
 Check your work:  make check EX=ex26   (or check("ex26") at the end of the notebook)
 Stuck?            make hint EX=ex26
@@ -29,6 +39,9 @@ Stuck?            make hint EX=ex26
 HTTP_LINES = ""
 
 LOCATION = """
-location /ws/ {
+location /chat/ {
+}
+
+location /chat/ws/ {
 }
 """

@@ -1,9 +1,13 @@
-"""ex26's servers behind the learner's nginx: the chat's WebSocket routes on daphne, and a strict upstream.
+"""ex26's servers behind the learner's nginx: the chat on daphne, at the paths its router knows, and a strict upstream.
 
-``application`` is what daphne serves: ``/ws/echo/`` sends every message back, ``/ws/whoami/``
-says what the consumer's scope holds (``client`` and the request headers), both behind
-``AllowedHostsOriginValidator``. A plain HTTP request (a handshake whose ``Upgrade`` was lost
-on the way) gets 426 Upgrade Required.
+``application`` is what daphne serves, as if at the root of its own site: the chat's page at
+``/``, and behind ``AllowedHostsOriginValidator`` the WebSocket routes ``/ws/echo/`` (sends every
+message back) and ``/ws/whoami/`` (says what the consumer's scope holds: ``path``, ``client`` and
+the request headers). A WebSocket to any other path is accepted and told ``{"lost": path}`` (then
+nothing more), so that a test can say which path daphne's router saw. A plain HTTP request
+to a ``/ws/`` path (a handshake whose ``Upgrade`` was lost on the way) gets 426 Upgrade Required;
+one to another path than ``/`` gets 404; daphne's HTTP answers name the path it saw in
+``X-Daphne-Path``.
 
 ``StrictUpstream`` is a WebSocket server stricter than daphne where the HTTP version is
 concerned: the ``websockets`` library's, which refuses a handshake sent as HTTP/1.0 (RFC 9110
@@ -17,7 +21,9 @@ import threading
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
-from django.urls import path
+from django.urls import path, re_path
+
+PAGE = b"<!doctype html><title>chat</title><h1>The chat</h1>\n"
 
 
 class Echo(AsyncWebsocketConsumer):
@@ -26,19 +32,36 @@ class Echo(AsyncWebsocketConsumer):
 
 
 class WhoAmI(AsyncWebsocketConsumer):
-    """Sends one JSON message: the scope's client (address, port) and the headers daphne received."""
+    """Sends one JSON message: the scope's path, client (address, port) and the headers daphne received."""
 
     async def connect(self):
         await self.accept()
         headers = {name.decode("latin1"): value.decode("latin1") for name, value in self.scope["headers"]}
-        await self.send(text_data=json.dumps({"client": list(self.scope["client"]), "headers": headers}))
+        await self.send(text_data=json.dumps({"path": self.scope["path"], "client": list(self.scope["client"]),
+                                              "headers": headers}))
+
+
+class Lost(AsyncWebsocketConsumer):
+    """A WebSocket to a path no route knows: says ``{"lost": path}``, then stays open and answers nothing."""
+
+    async def connect(self):
+        await self.accept()
+        await self.send(text_data=json.dumps({"lost": self.scope["path"]}))
 
 
 async def plain_http(scope, receive, send):
-    """A plain HTTP request to a WebSocket-only site: 426 Upgrade Required."""
-    await send({"type": "http.response.start", "status": 426,
-                "headers": [(b"content-type", b"text/plain"), (b"upgrade", b"websocket")]})
-    await send({"type": "http.response.body", "body": b"this URL only speaks WebSocket\n"})
+    """The page at ``/``; 426 Upgrade Required at a ``/ws/`` path; 404 elsewhere. Each names the path in X-Daphne-Path."""
+    where = scope["path"]
+    if where == "/":
+        status, headers, body = 200, [(b"content-type", b"text/html")], PAGE
+    elif where.startswith("/ws/"):
+        status, headers, body = 426, [(b"content-type", b"text/plain"), (b"upgrade", b"websocket")], \
+            b"this URL only speaks WebSocket\n"
+    else:
+        status, headers, body = 404, [(b"content-type", b"text/plain")], b"daphne has no page at this path\n"
+    headers.append((b"x-daphne-path", where.encode("latin1")))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 application = ProtocolTypeRouter({
@@ -46,6 +69,7 @@ application = ProtocolTypeRouter({
     "websocket": AllowedHostsOriginValidator(URLRouter([
         path("ws/echo/", Echo.as_asgi()),
         path("ws/whoami/", WhoAmI.as_asgi()),
+        re_path(r"", Lost.as_asgi()),
     ])),
 })
 

@@ -1,7 +1,9 @@
-"""ex26: HTTP_LINES and LOCATION, run in a real nginx in front of a real daphne, carry the chat's WebSockets.
+"""ex26: HTTP_LINES and LOCATION, run in a real nginx in front of a real daphne, publish the chat under /chat/.
 
 The learner's strings go into an ``http { }`` block (``HTTP_LINES`` first, then ``upstream daphne``
-and a ``server`` holding ``LOCATION``), run by ``channels_lab.nginx.run_nginx``. Upstream is
+and a ``server`` holding ``LOCATION``), run by ``channels_lab.nginx.run_nginx``. The browser asks for
+``/chat/...``; daphne's router knows the paths without the prefix (``/``, ``/ws/echo/``,
+``/ws/whoami/``), and its answers say which path it saw (ex26_site.py). Upstream is
 daphne serving tests/exercises/ex26_site.py with ``--proxy-headers --ping-interval 1``; a second
 nginx runs the same block in front of ``StrictUpstream``, the ``websockets`` library's server,
 which refuses a handshake sent as HTTP/1.0 with 505 (daphne accepts one: daphne/http_protocol.py:138).
@@ -9,6 +11,7 @@ which refuses a handshake sent as HTTP/1.0 with 505 (daphne accepts one: daphne/
 
 import asyncio
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -29,6 +32,8 @@ ORIGIN = "http://127.0.0.1"  # a page of the site (ALLOWED_HOSTS is 127.0.0.1, l
 PING_INTERVAL = 1  # daphne's --ping-interval; daphne looks for idle connections every 2 s (daphne/server.py:345)
 IDLE = 3.5  # seconds the idle test stays silent: longer than any gap between two of daphne's pings
 FORGED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Port": "4444"}
+PREFIX = "/chat"  # where the site publishes the chat; daphne's router knows the paths without it
+ECHO, WHOAMI = f"{PREFIX}/ws/echo/", f"{PREFIX}/ws/whoami/"
 
 HTTP = """
 {http_lines}
@@ -125,7 +130,8 @@ def strict(blocks):
 
 
 WHY = {
-    404: "nginx answered 404 itself: your location does not hand /ws/ to daphne (proxy_pass http://daphne)",
+    404: (f"nginx answered 404 itself: none of your locations handed the request to daphne (one must match "
+          f"{PREFIX}/ws/ and proxy_pass to the upstream daphne)"),
     426: ("daphne got a plain HTTP request, not a WebSocket handshake: nginx did not pass the client's Upgrade "
           "header on (Upgrade is hop-by-hop, so nginx drops it unless you set it)"),
     400: ("daphne refused the handshake as malformed: nginx sent it without Connection: upgrade (nginx sends "
@@ -135,8 +141,47 @@ WHY = {
 }
 
 
-def failed_handshake(status: int) -> str:
-    return f"the handshake came back {status}, not 101: {WHY.get(status, 'see what nginx or daphne answered')}"
+def failed_handshake(status: int, nginx=None, public: str = "") -> str:
+    why = looked_for_a_file(nginx, public) if status == 404 and nginx is not None else None
+    return f"the handshake came back {status}, not 101: {why or WHY.get(status, 'see what nginx or daphne answered')}"
+
+
+def looked_for_a_file(nginx, public: str) -> str | None:
+    """nginx's 404 for ``public`` explained by the file its error log says it looked for (no location proxied it)."""
+    for _ in range(10):  # the log line reaches nginx.output a moment after the answer
+        found = re.findall(rf'/html(/[^"]*?)(?:index\.html)?" is not found .*request: "GET {re.escape(public)} ',
+                           nginx.output)
+        if found:
+            break
+        time.sleep(0.05)
+    else:
+        return None
+    if found[-1] == public:
+        return (f"nginx answered 404 itself: no proxy_pass took {public} (a location without one serves files), "
+                f"so nginx looked for a file at that path instead of handing the request to daphne")
+    return (f"nginx answered 404 itself: it looked for a file at {found[-1]}, not {public}: a rewrite changed the "
+            f"path, then nginx searched its locations again for {found[-1]}, and none of yours matches it")
+
+
+def lost(seen: str, public: str) -> str:
+    """What to say when daphne's router saw ``seen`` for the public path ``public``."""
+    known = public.removeprefix(PREFIX)
+    if seen.startswith(f"{PREFIX}/"):
+        return (f"daphne saw the path {seen}: the prefix {PREFIX} must be removed before daphne's router sees it "
+                f"(it knows {known}); nginx passes the browser's path on unchanged unless told otherwise")
+    return (f"daphne saw the path {seen} for the browser's {public}, and its router knows {known}: only the "
+            f"prefix {PREFIX} may go, the rest of the path must reach daphne as the browser sent it")
+
+
+async def reply(ws, public: str, what: str):
+    """The next message on ``ws``; fails naming the path daphne saw if its router knew no route for it."""
+    try:
+        got = await asyncio.wait_for(ws.recv(), 10)
+    except (ConnectionClosed, asyncio.TimeoutError) as error:
+        pytest.fail(f"{what}, got no reply: {type(error).__name__}", pytrace=False)
+    if type(got) is str and got.startswith('{"lost"'):
+        pytest.fail(lost(json.loads(got)["lost"], public), pytrace=False)
+    return got
 
 
 def ws_url(nginx, path: str) -> str:
@@ -152,7 +197,7 @@ async def through(nginx, path: str, origin: str = ORIGIN, headers=None):
         ws = await connect(ws_url(nginx, path), origin=origin, additional_headers=headers or {}, ping_interval=None,
                            open_timeout=10, close_timeout=2, local_addr=(CLIENT, 0))
     except InvalidStatus as refused:
-        pytest.fail(failed_handshake(refused.response.status_code), pytrace=False)
+        pytest.fail(failed_handshake(refused.response.status_code, nginx, path), pytrace=False)
     except (OSError, asyncio.TimeoutError) as error:
         pytest.fail(f"the handshake through nginx did not complete: {type(error).__name__}: {error}", pytrace=False)
     try:
@@ -161,28 +206,54 @@ async def through(nginx, path: str, origin: str = ORIGIN, headers=None):
         await ws.close()
 
 
+def test_the_page_is_served_under_chat(nginx):
+    """Through nginx, GET /chat/ gets the chat's page, which daphne serves at /"""
+    if isinstance(nginx, str):
+        pytest.fail(nginx, pytrace=False)
+    page = http.client.HTTPConnection(nginx.host, nginx.port, timeout=10, source_address=(CLIENT, 0))
+    try:
+        page.request("GET", f"{PREFIX}/")
+        response = page.getresponse()
+        status, seen, body = response.status, response.getheader("X-Daphne-Path"), response.read()
+    except OSError as error:
+        pytest.fail(f"GET {PREFIX}/ through nginx did not complete: {type(error).__name__}: {error}", pytrace=False)
+    finally:
+        page.close()
+    if seen is None:
+        pytest.fail(f"GET {PREFIX}/ came back {status} from nginx itself, not from daphne: the page under "
+                    f"{PREFIX}/ must be handed to daphne too, not only the WebSockets", pytrace=False)
+    assert seen == "/", (f"GET {PREFIX}/ got {status}: {lost(seen, f'{PREFIX}/')}" if seen.startswith(f"{PREFIX}/")
+                         else f"GET {PREFIX}/ got {status}: daphne saw the path {seen}, where its page is at /")
+    assert status == 200 and b"<h1>The chat</h1>" in body, f"GET {PREFIX}/ got {status} and {body[:80]!r}"
+
+
 async def test_the_handshake_goes_through(nginx):
-    """Through nginx, a WebSocket handshake to /ws/echo/ succeeds (101 Switching Protocols)"""
-    async with through(nginx, "/ws/echo/") as ws:
+    """Through nginx, a WebSocket handshake to /chat/ws/echo/ succeeds (101 Switching Protocols)"""
+    async with through(nginx, ECHO) as ws:
         status = ws.response.status_code
     assert status == 101, failed_handshake(status)
 
 
+async def test_daphne_sees_the_path_without_the_prefix(nginx):
+    """A WebSocket to /chat/ws/whoami/ reaches daphne's route /ws/whoami/: its consumer's scope["path"] is /ws/whoami/"""
+    async with through(nginx, WHOAMI) as ws:
+        got = await reply(ws, WHOAMI, "connected to the route /ws/whoami/")
+    seen = json.loads(got)["path"]
+    assert seen == "/ws/whoami/", lost(seen, WHOAMI)
+
+
 async def test_messages_go_both_ways(nginx):
-    """Through nginx, /ws/echo/ sends back each message: one short, one of 100 kB"""
-    async with through(nginx, "/ws/echo/") as ws:
+    """Through nginx, /chat/ws/echo/ sends back each message: one short, one of 100 kB"""
+    async with through(nginx, ECHO) as ws:
         for sent in ("hello through nginx", "x" * 100_000):
             await ws.send(sent)
-            try:
-                got = await asyncio.wait_for(ws.recv(), 10)
-            except (ConnectionClosed, asyncio.TimeoutError) as error:
-                pytest.fail(f"sent {len(sent)} characters, got no echo: {type(error).__name__}", pytrace=False)
+            got = await reply(ws, ECHO, f"sent {len(sent)} characters")
             assert type(got) is str and got == sent, f"sent {len(sent)} characters, got back {got!r:.80}"
 
 
 async def test_an_idle_connection_stays_open(nginx):
     """A connection silent for 3.5 s (daphne pings it meanwhile) is still open, and still echoes"""
-    async with through(nginx, "/ws/echo/") as ws:
+    async with through(nginx, ECHO) as ws:
         started = time.monotonic()
         try:
             await asyncio.wait_for(ws.wait_closed(), IDLE)
@@ -194,7 +265,7 @@ async def test_an_idle_connection_stays_open(nginx):
                         f"the time between two pings (up to 3 s here with --ping-interval {PING_INTERVAL})",
                         pytrace=False)
         await ws.send("still there?")
-        got = await asyncio.wait_for(ws.recv(), 10)
+        got = await reply(ws, ECHO, "after the idle time, sent 'still there?'")
         assert got == "still there?", f"after the idle time, expected the echo 'still there?', got {got!r}"
 
 
@@ -202,7 +273,7 @@ async def test_a_stricter_server_gets_the_handshake_too(strict):
     """The same block in front of the websockets library's server, which wants the handshake in HTTP/1.1: 101 and an echo"""
     nginx, _ = strict
     try:
-        async with connect(ws_url(nginx, "/ws/echo/"), origin=ORIGIN, ping_interval=None, open_timeout=10,
+        async with connect(ws_url(nginx, ECHO), origin=ORIGIN, ping_interval=None, open_timeout=10,
                            close_timeout=2) as ws:
             await ws.send("hello")
             got = await asyncio.wait_for(ws.recv(), 10)
@@ -216,15 +287,15 @@ async def test_a_stricter_server_gets_the_handshake_too(strict):
         if status == 426:
             pytest.fail("the websockets server answered 426 Upgrade Required: it got no WebSocket handshake, so nginx "
                         "did not pass Upgrade: websocket and Connection: upgrade on", pytrace=False)
-        pytest.fail(failed_handshake(status), pytrace=False)
+        pytest.fail(failed_handshake(status, nginx, ECHO), pytrace=False)
     assert got == "hello", f"expected the websockets server's echo 'hello', got {got!r}"
 
 
 async def whoami(nginx, headers=None, origin=ORIGIN):
-    """What the consumer at /ws/whoami/ reports: its scope's client and the headers daphne received, and the
-    client's own (address, port)."""
-    async with through(nginx, "/ws/whoami/", origin=origin, headers=headers) as ws:
-        seen = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    """What the consumer at /ws/whoami/ reports (its scope's path and client, the headers daphne received) and
+    the client's own (address, port)."""
+    async with through(nginx, WHOAMI, origin=origin, headers=headers) as ws:
+        seen = json.loads(await reply(ws, WHOAMI, "connected to the route /ws/whoami/"))
         return seen, ws.local_address[:2]
 
 
@@ -259,7 +330,7 @@ async def test_the_consumer_sees_the_browsers_host_and_origin(nginx):
         f"upstream's name in Host unless you pass the browser's on (Django's ALLOWED_HOSTS refuses that name)")
     assert origin == ORIGIN, f"daphne received Origin: {origin!r}, expected the page's {ORIGIN!r}"
     try:
-        async with connect(ws_url(nginx, "/ws/whoami/"), origin="http://evil.example", ping_interval=None,
+        async with connect(ws_url(nginx, WHOAMI), origin="http://evil.example", ping_interval=None,
                            open_timeout=10, close_timeout=2):
             status = 101
     except InvalidStatus as refused:

@@ -1,4 +1,4 @@
-"""ex26 right answer: a map at http level sets Connection to upgrade only when the client asked, Host from $http_host, a longer timeout.
+"""ex26 right answer: one location for all of /chat/ (page and WebSockets), a map sets Connection to upgrade only when the client asked, Host from $http_host, a longer timeout.
 """
 
 HTTP_LINES = """
@@ -9,8 +9,8 @@ map $http_upgrade $connection_upgrade {
 """
 
 LOCATION = """
-location /ws/ {
-    proxy_pass http://daphne;
+location /chat/ {
+    proxy_pass http://daphne/;
     proxy_http_version 1.1;
     proxy_set_header Upgrade $http_upgrade;
     proxy_set_header Connection $connection_upgrade;

@@ -1,10 +1,14 @@
-"""ex26 right answer: ^~ prefix match, /ws/ repeated in proxy_pass, extra harmless headers, buffering off, no read timeout (the default 60 s).
+"""ex26 right answer: an exact match for the page, a ^~ prefix match for the WebSockets, extra harmless headers, buffering off, no read timeout (the default 60 s).
 """
 
 HTTP_LINES = ""
 
 LOCATION = """
-location ^~ /ws/ {
+location = /chat/ {
+    proxy_pass http://daphne/;
+}
+
+location ^~ /chat/ws/ {
     proxy_pass http://daphne/ws/;
     proxy_http_version 1.1;
     proxy_buffering off;

@@ -1,4 +1,4 @@
-"""ex26 wrong answer: does not set Host, so daphne receives nginx's name for the upstream (daphne).
+"""ex26 wrong answer: does not set Host in the WebSocket location (only in the page's), so daphne receives nginx's name for the upstream (daphne).
 
 expect: Host: 'daphne'
 """
@@ -6,8 +6,13 @@ expect: Host: 'daphne'
 HTTP_LINES = ""
 
 LOCATION = """
-location /ws/ {
-    proxy_pass http://daphne;
+location /chat/ {
+    proxy_pass http://daphne/;
+    proxy_set_header Host $host;
+}
+
+location /chat/ws/ {
+    proxy_pass http://daphne/ws/;
     proxy_http_version 1.1;
     proxy_set_header Upgrade $http_upgrade;
     proxy_set_header Connection "upgrade";

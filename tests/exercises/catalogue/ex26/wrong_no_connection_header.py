@@ -7,8 +7,13 @@ expect: Connection: upgrade
 HTTP_LINES = ""
 
 LOCATION = """
-location /ws/ {
-    proxy_pass http://daphne;
+location /chat/ {
+    proxy_pass http://daphne/;
+    proxy_set_header Host $host;
+}
+
+location /chat/ws/ {
+    proxy_pass http://daphne/ws/;
     proxy_http_version 1.1;
     proxy_set_header Upgrade $http_upgrade;
     proxy_set_header Host $host;
