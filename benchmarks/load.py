@@ -77,18 +77,31 @@ def servers(layer: str, capacity: int, processes: int = 2):
         yield [stack.enter_context(run_daphne(APP, env=env)) for _ in range(processes)]
 
 
-# What nginx runs in front of the benchmark's daphnes: the WebSocket lines of notebook 12.
+# What nginx runs in front of the benchmark's daphnes: notebook 12's SITE, the same lines, but for
+# proxy_read_timeout: the notebook sets 4 s to watch it fire; here nginx's default (60 s, as the
+# notebook says) holds, above daphne's default ping interval (20 s), so no quiet client is cut.
 PROXY_SERVER = """
+map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      close;
+}
+
+upstream channels_lab {
+    {servers}
+}
+
 server {
     listen 127.0.0.1:{port};
+
     location / {
-        proxy_pass http://daphnes;
+        proxy_pass http://channels_lab;
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection "upgrade";
+        proxy_set_header Connection $connection_upgrade;
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-For $remote_addr;
-        proxy_read_timeout 60s;
+        proxy_set_header X-Forwarded-Port $remote_port;
+        proxy_set_header X-Forwarded-Proto $scheme;
     }
 }
 """
@@ -96,9 +109,9 @@ server {
 
 @contextlib.contextmanager
 def nginx_in_front(daphnes):
-    """One nginx whose ``upstream daphnes`` holds ``daphnes`` (round robin, nginx's default)."""
-    upstream = " ".join(f"server 127.0.0.1:{daphne.port};" for daphne in daphnes)
-    with run_nginx(f"upstream daphnes {{ {upstream} }}\n{PROXY_SERVER}") as nginx:
+    """One nginx whose ``upstream channels_lab`` holds ``daphnes`` (round robin, nginx's default)."""
+    servers = "\n    ".join(f"server 127.0.0.1:{daphne.port};" for daphne in daphnes)
+    with run_nginx(PROXY_SERVER, servers=servers) as nginx:
         yield nginx
 
 
