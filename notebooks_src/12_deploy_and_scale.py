@@ -1195,13 +1195,16 @@ check("ex23")
 check("ex24")
 
 # %% [markdown]
-# **ex26 · The nginx location that carries the chat's WebSockets.** In
-# `exercises/ex26_nginx_location.py` write `LOCATION`, the `location /ws/ { ... }` block (and,
-# if you want one, `HTTP_LINES` for the `http` block, such as a `map`), that puts the chat
-# behind nginx: the handshake succeeds, an idle chat stays open between daphne's pings, daphne
-# sees the browser's own address and port whatever headers the browser sent, and the origin
-# check sees the browser's `Host` and `Origin`. The tests run your block in a real nginx in
-# front of a real daphne, and in front of a server stricter than daphne.
+# **ex26 · The nginx locations that publish the chat under /chat/.** The chat joins a site
+# that nginx already serves, under the path `/chat/`: the browser asks for `/chat/` (the page)
+# and for `/chat/ws/echo/` and `/chat/ws/whoami/` (the WebSockets), while daphne's router still
+# knows `/`, `/ws/echo/` and `/ws/whoami/`. In `exercises/ex26_nginx_location.py` write
+# `LOCATION`, the `location` block(s) for `/chat/` (and, if you want one, `HTTP_LINES` for the
+# `http` block, such as a `map`): the page and the sockets reach daphne without the prefix, the
+# handshake succeeds, an idle chat stays open between daphne's pings, daphne sees the browser's
+# own address and port whatever headers the browser sent, and the origin check sees the
+# browser's `Host` and `Origin`. The tests run your configuration in a real nginx in front of a
+# real daphne, and in front of a server stricter than daphne.
 
 # %%
 check("ex26")
