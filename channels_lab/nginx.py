@@ -24,12 +24,11 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .servers import START_TIMEOUT, REPO_ROOT, Server, ServerFailedToStart, _spawn, _wait_for, free_port
+from .servers import accepts_connections, START_TIMEOUT, REPO_ROOT, Server, ServerFailedToStart, _spawn, _wait_for, free_port
 
 NGINX_ENV = "CHANNELS_LAB_NGINX"
 INSTALLED_LOCATIONS = (
@@ -103,13 +102,6 @@ class NginxServer(Server):
     prefix: Path | None = None
 
 
-def _accepts(server: Server) -> bool:
-    try:
-        with socket.create_connection((server.host, server.port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
 
 @contextlib.contextmanager
 def run_nginx(http: str, *, main: str = "", log_level: str = "warn", timeout: float = START_TIMEOUT,
@@ -138,7 +130,7 @@ def run_nginx(http: str, *, main: str = "", log_level: str = "warn", timeout: fl
             server = NginxServer(spawned.name, spawned.process, spawned.host, port,
                                  _output=spawned._output, conf=conf, prefix=prefix)
             try:
-                _wait_for(server, _accepts, timeout)
+                _wait_for(server, accepts_connections, timeout)
                 break
             except ServerFailedToStart:
                 if "Address already in use" not in server.output or attempt == attempts - 1:

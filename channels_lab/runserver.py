@@ -11,18 +11,10 @@ with ``--noreload`` (no second, watching process) and an in-memory database.
 from __future__ import annotations
 
 import contextlib
-import socket
 import sys
 
-from .servers import DEMO_PROJECT, START_TIMEOUT, Server, _spawn, _wait_for, django_env, free_port
+from .servers import accepts_connections, DEMO_PROJECT, START_TIMEOUT, Server, _spawn, _wait_for, django_env, free_port
 
-
-def _listening(server: Server) -> bool:
-    try:
-        with socket.create_connection((server.host, server.port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 @contextlib.contextmanager
@@ -34,7 +26,7 @@ def run_runserver(settings: str = "demo_project.settings", *, timeout: float = S
                     env=django_env(settings, DEMO_DATABASE=":memory:"))
     server.port = port
     try:
-        _wait_for(server, _listening, timeout)
+        _wait_for(server, accepts_connections, timeout)
         yield server
     finally:
         server.stop()

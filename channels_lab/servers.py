@@ -200,6 +200,15 @@ def run_daphne(
         server.stop()
 
 
+def accepts_connections(server: Server) -> bool:
+    """True once something accepts TCP connections on ``server``'s host and port."""
+    try:
+        with socket.create_connection((server.host, server.port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as probe:
