@@ -55,6 +55,12 @@ def grade_one_class(students: int, jobs: int, timeout: float, mixed: bool) -> fl
     broken = [r.broken for r in results if r.broken]
     print(f"runs done {sum(r.status == 'done' for r in results)}, not yet {sum(r.status == 'not yet' for r in results)}, "
           f"broken {len(broken)}" + (f" (first: {broken[0]})" if broken else ""))
+    if not mixed:  # every submission is the reference: a run judged otherwise is a test that flaked
+        for r in results:
+            if r.status != "done":
+                failed = next((t for t in r.tests if not t.passed and not t.skipped), None)
+                why = r.broken or (f"{failed.description}: {failed.message}" if failed else "no tests ran")
+                print(f"  an honest {r.exercise.id} judged {r.status}: {why[:300]}")
     print("most CPU per run (mean): " + ", ".join(f"{ex} {sum(c) / len(c):.1f} s" for ex, c in heavy), flush=True)
     return wall
 
