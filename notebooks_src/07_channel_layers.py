@@ -916,8 +916,8 @@ with run_redis() as redis:
 # to every subscriber (`channels_redis/pubsub.py`, `send` and `receive`). On the core layer the
 # two workers shared the jobs: `shouter` is a sorted set, and each `BZPOPMIN` takes a job out
 # for one worker. Shared is not the same as exactly once, though. Right after its `BZPOPMIN`, a
-# worker copies the job to a backup set, `shouter$inflight`, and deletes it from there in a
-# task of its own a moment later; and before every `BZPOPMIN`, a receive moves whatever is in
+# worker copies the job to a backup set, `shouter$inflight`, and a task of its own a moment
+# later pops the oldest entry of that set; and before every `BZPOPMIN`, a receive moves whatever is in
 # that backup set back into the channel (`_brpop_with_clean` and `receive_single`,
 # `channels_redis/core.py`). The backup set is shared by every process, so a second worker can
 # put back a job the first is running. The moment between the two steps, held still:

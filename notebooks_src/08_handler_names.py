@@ -331,8 +331,7 @@ with run_daphne("lesson:relay", args=("--websocket_timeout", "3")) as server:
 
 # %% [markdown]
 # For as long as daphne kept the connection, Alice's socket was `OPEN` and her ping got its pong
-# (daphne's WebSocket protocol, autobahn, answers pings, not the consumer), but her message reached no one, herself
-# included: daphne queues each frame for the application (`daphne/ws_protocol.py`,
+# (daphne's WebSocket protocol, autobahn, answers pings, not the consumer), but her message got no answer: daphne queues each frame for the application (`daphne/ws_protocol.py`,
 # `onMessage`), and the application had returned. Returning without an error is not a crash,
 # so daphne did not close with 1011 as it did for the typo; it reaped the application and kept
 # the socket (`daphne/server.py`, `application_checker`). Only `websocket_timeout` closed it,

@@ -342,7 +342,8 @@ print("the database under that key:", sorted(stored_session(reply["session_key"]
 # ### `login()` changes the key
 #
 # Before it writes the user in, `login()` looks at the session it was given. A session that
-# holds another user is flushed: emptied, its row deleted, and a new key. A session without a
+# holds another user is flushed: emptied, its row deleted, its key dropped (the consumer's save
+# then creates a new one). A session without a
 # user gets `session.cycle_key()`: a new key, and the old row deleted. A session that already
 # holds this user keeps its key. Three cookies try it: the key left by the pitfall (a session
 # without a user), and alice's saved key, twice:

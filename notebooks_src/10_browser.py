@@ -555,8 +555,8 @@ for leave in ["navigates away", "is closed"]:
 
 # %% [markdown]
 # Both times `disconnect()` received 1001, with no script involved: the page's socket was
-# closed by the browser with a closing handshake. A consumer that sees 1001 knows the user
-# left the page; a connection that ends without a close frame reaches it as 1006 instead
+# closed by the browser with a closing handshake. From a browser, 1001 means the user
+# left or closed the page (a server going down or a proxy may send it too); a connection that ends without a close frame reaches it as 1006 instead
 # (Autobahn, `autobahn/websocket/protocol.py:1284-1290`).
 
 # %% [markdown]

@@ -694,7 +694,7 @@ print("users in the database afterwards:", await User.objects.acount())
 # (`pytest_django/fixtures.py`, `_django_db_helper`). It also makes a test database of its own
 # and migrates it (in memory, for SQLite). This repository switches the plugin off for its own
 # suite (`-p no:django` in `pyproject.toml`), so the run below names it (`-p pytest_django.plugin`).
-# A second test file, `test_marked`, with one test of each kind:
+# A second test file, `test_marked`, with two tests of each kind:
 
 # %%
 # %%lesson test_marked

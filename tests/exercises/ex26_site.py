@@ -12,7 +12,7 @@ one to another path than ``/`` gets 404; daphne's HTTP answers name the path it 
 ``StrictUpstream`` is a WebSocket server stricter than daphne where the HTTP version is
 concerned: the ``websockets`` library's, which refuses a handshake sent as HTTP/1.0 (RFC 9110
 §7.8: a server MUST ignore ``Upgrade`` in an HTTP/1.0 request), while daphne re-injects every
-upgrade request as HTTP/1.1 (daphne/http_protocol.py:138) and so accepts one.
+upgrade request as HTTP/1.1 (daphne/http_protocol.py:139) and so accepts one.
 """
 
 import json
@@ -79,7 +79,7 @@ class StrictUpstream:
 
     It holds to RFC 6455 §4.1 (the handshake is an HTTP/1.1 request): a request in HTTP/1.0 gets
     505 HTTP Version Not Supported (websockets/server.py:170-178 and 255-257), where daphne
-    re-injects every upgrade request as HTTP/1.1 (daphne/http_protocol.py:138) and accepts it.
+    re-injects every upgrade request as HTTP/1.1 (daphne/http_protocol.py:139) and accepts it.
     """
 
     def __init__(self):

@@ -6,7 +6,7 @@ and a ``server`` holding ``LOCATION``), run by ``channels_lab.nginx.run_nginx``.
 ``/ws/whoami/``), and its answers say which path it saw (ex26_site.py). Upstream is
 daphne serving tests/exercises/ex26_site.py with ``--proxy-headers --ping-interval 1``; a second
 nginx runs the same block in front of ``StrictUpstream``, the ``websockets`` library's server,
-which refuses a handshake sent as HTTP/1.0 with 505 (daphne accepts one: daphne/http_protocol.py:138).
+which refuses a handshake sent as HTTP/1.0 with 505 (daphne accepts one: daphne/http_protocol.py:139).
 """
 
 import asyncio
@@ -29,7 +29,7 @@ from channels_lab.testing import require_nginx
 
 HERE = Path(__file__).resolve().parent
 ORIGIN = "http://127.0.0.1"  # a page of the site (ALLOWED_HOSTS is 127.0.0.1, localhost)
-PING_INTERVAL = 1  # daphne's --ping-interval; daphne looks for idle connections every 2 s (daphne/server.py:345)
+PING_INTERVAL = 1  # daphne's --ping-interval; daphne looks for idle connections every 2 s (daphne/server.py:340)
 IDLE = 3.5  # seconds the idle test stays silent: longer than any gap between two of daphne's pings
 FORGED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Port": "4444"}
 PREFIX = "/chat"  # where the site publishes the chat; daphne's router knows the paths without it
