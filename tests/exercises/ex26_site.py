@@ -6,8 +6,8 @@ message back) and ``/ws/whoami/`` (says what the consumer's scope holds: ``path`
 the request headers). A WebSocket to any other path is accepted and told ``{"lost": path}`` (then
 nothing more), so that a test can say which path daphne's router saw. A plain HTTP request
 to a ``/ws/`` path (a handshake whose ``Upgrade`` was lost on the way) gets 426 Upgrade Required;
-one to another path than ``/`` gets 404; daphne's HTTP answers name the path it saw in
-``X-Daphne-Path``.
+one to another path than ``/`` gets 404; daphne's HTTP answers name the path and the client it saw
+(``X-Daphne-Path``, ``X-Daphne-Client``).
 
 ``StrictUpstream`` is a WebSocket server stricter than daphne where the HTTP version is
 concerned: the ``websockets`` library's, which refuses a handshake sent as HTTP/1.0 (RFC 9110
@@ -50,7 +50,12 @@ class Lost(AsyncWebsocketConsumer):
 
 
 async def plain_http(scope, receive, send):
-    """The page at ``/``; 426 Upgrade Required at a ``/ws/`` path; 404 elsewhere. Each names the path in X-Daphne-Path."""
+    """The page at ``/``; 426 Upgrade Required at a ``/ws/`` path; 404 elsewhere.
+
+    Each answer says what daphne saw: the path (X-Daphne-Path), the client (X-Daphne-Client,
+    ``address:port``, which --proxy-headers takes from X-Forwarded-For/-Port, daphne/http_protocol.py:93)
+    and those two headers as daphne received them (X-Daphne-Received-X-Forwarded-For, -Port).
+    """
     where = scope["path"]
     if where == "/":
         status, headers, body = 200, [(b"content-type", b"text/html")], PAGE
@@ -59,7 +64,11 @@ async def plain_http(scope, receive, send):
             b"this URL only speaks WebSocket\n"
     else:
         status, headers, body = 404, [(b"content-type", b"text/plain")], b"daphne has no page at this path\n"
-    headers.append((b"x-daphne-path", where.encode("latin1")))
+    received = dict(scope["headers"])
+    headers += [(b"x-daphne-path", where.encode("latin1")),
+                (b"x-daphne-client", ":".join(map(str, scope["client"])).encode("latin1"))]
+    headers += [(b"x-daphne-received-" + name, received[name]) for name in (b"x-forwarded-for", b"x-forwarded-port")
+                if name in received]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

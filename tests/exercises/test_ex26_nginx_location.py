@@ -30,7 +30,13 @@ from channels_lab.testing import require_nginx
 HERE = Path(__file__).resolve().parent
 ORIGIN = "http://127.0.0.1"  # a page of the site (ALLOWED_HOSTS is 127.0.0.1, localhost)
 PING_INTERVAL = 1  # daphne's --ping-interval; daphne looks for idle connections every 2 s (daphne/server.py:340)
-IDLE = 3.5  # seconds the idle test stays silent: longer than any gap between two of daphne's pings
+IDLE = 3.5  # seconds each idle connection stays silent: longer than any gap between two of daphne's pings
+# daphne pings a connection at one of its checks (every 2 s) once more than 1 s has passed since the
+# last ping or the handshake (daphne/ws_protocol.py:36,294): a handshake just under 1 s before a check
+# waits for the next one, so its first ping comes up to 3 s later. Connections opened 0.2 s apart over
+# one 2 s period meet that longest silence, whatever the checks' phase, within 0.2 s: a proxy_read_timeout
+# up to about 2.8 s always fails; one between 2.8 and 3 s (wrong too) fails only in some runs.
+SOCKETS, STAGGER = 10, 0.2
 FORGED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Port": "4444"}
 PREFIX = "/chat"  # where the site publishes the chat; daphne's router knows the paths without it
 ECHO, WHOAMI = f"{PREFIX}/ws/echo/", f"{PREFIX}/ws/whoami/"
@@ -58,6 +64,9 @@ def client_address() -> str:
 CLIENT = client_address()
 
 
+LEARNER = {}  # the learner's strings, for the messages (set_but_lost)
+
+
 @pytest.fixture(scope="module")
 def blocks(submission):
     """The learner's HTTP_LINES and LOCATION, each checked to be a str."""
@@ -71,7 +80,17 @@ def blocks(submission):
             pytest.fail(f"{name} must be a str holding nginx configuration, got {type(value).__name__}: {value!r}",
                         pytrace=False)
         found[name] = value
+    LEARNER.update(found)
     return found
+
+
+def set_but_lost(header: str) -> str:
+    """When the learner's blocks do set ``header``, why it can still miss a request: nginx's inheritance rule."""
+    text = LEARNER.get("LOCATION", "")
+    if not re.search(rf"^\s*proxy_set_header\s+{re.escape(header)}\s", text, re.IGNORECASE | re.MULTILINE):
+        return ""
+    return (f". You set {header}, but not for this request: a location inherits the server's proxy_set_header "
+            f"lines only if it has none of its own")
 
 
 @contextlib.contextmanager
@@ -141,9 +160,13 @@ WHY = {
 }
 
 
+LOST_HEADER = {426: "Upgrade", 400: "Connection"}  # the header whose loss makes daphne answer so
+
+
 def failed_handshake(status: int, nginx=None, public: str = "") -> str:
     why = looked_for_a_file(nginx, public) if status == 404 and nginx is not None else None
-    return f"the handshake came back {status}, not 101: {why or WHY.get(status, 'see what nginx or daphne answered')}"
+    why = why or WHY.get(status, "see what nginx or daphne answered")
+    return f"the handshake came back {status}, not 101: {why}{set_but_lost(LOST_HEADER.get(status, '-'))}"
 
 
 def looked_for_a_file(nginx, public: str) -> str | None:
@@ -206,19 +229,25 @@ async def through(nginx, path: str, origin: str = ORIGIN, headers=None):
         await ws.close()
 
 
-def test_the_page_is_served_under_chat(nginx):
-    """Through nginx, GET /chat/ gets the chat's page, which daphne serves at /"""
+def get_page(nginx, headers=None):
+    """GET /chat/ through nginx from CLIENT: (status, the response's headers, body, the client's own (address, port))."""
     if isinstance(nginx, str):
         pytest.fail(nginx, pytrace=False)
     page = http.client.HTTPConnection(nginx.host, nginx.port, timeout=10, source_address=(CLIENT, 0))
     try:
-        page.request("GET", f"{PREFIX}/")
+        page.request("GET", f"{PREFIX}/", headers=headers or {})
         response = page.getresponse()
-        status, seen, body = response.status, response.getheader("X-Daphne-Path"), response.read()
+        return response.status, response.headers, response.read(), page.sock.getsockname()[:2]
     except OSError as error:
         pytest.fail(f"GET {PREFIX}/ through nginx did not complete: {type(error).__name__}: {error}", pytrace=False)
     finally:
         page.close()
+
+
+def test_the_page_is_served_under_chat(nginx):
+    """Through nginx, GET /chat/ gets the chat's page, which daphne serves at /"""
+    status, headers, body, _ = get_page(nginx)
+    seen = headers.get("X-Daphne-Path")
     if seen is None:
         pytest.fail(f"GET {PREFIX}/ came back {status} from nginx itself, not from daphne: the page under "
                     f"{PREFIX}/ must be handed to daphne too, not only the WebSockets", pytrace=False)
@@ -251,22 +280,39 @@ async def test_messages_go_both_ways(nginx):
             assert type(got) is str and got == sent, f"sent {len(sent)} characters, got back {got!r:.80}"
 
 
+async def idle_for(ws, opened: float) -> float | None:
+    """Seconds after ``opened`` at which ``ws`` was closed, or None if it stayed open until IDLE had passed."""
+    try:
+        await asyncio.wait_for(ws.wait_closed(), max(0.0, opened + IDLE - time.monotonic()))
+    except asyncio.TimeoutError:
+        return None
+    return time.monotonic() - opened
+
+
 async def test_an_idle_connection_stays_open(nginx):
-    """A connection silent for 3.5 s (daphne pings it meanwhile) is still open, and still echoes"""
-    async with through(nginx, ECHO) as ws:
-        started = time.monotonic()
-        try:
-            await asyncio.wait_for(ws.wait_closed(), IDLE)
-        except asyncio.TimeoutError:
-            pass
-        else:
-            pytest.fail(f"the idle connection was closed after {time.monotonic() - started:.1f} s (close code "
-                        f"{ws.close_code}), before daphne's next ping: nginx's proxy_read_timeout is shorter than "
-                        f"the time between two pings (up to 3 s here with --ping-interval {PING_INTERVAL})",
-                        pytrace=False)
-        await ws.send("still there?")
-        got = await reply(ws, ECHO, "after the idle time, sent 'still there?'")
-        assert got == "still there?", f"after the idle time, expected the echo 'still there?', got {got!r}"
+    """Ten connections opened 0.2 s apart, each silent for 3.5 s (daphne pings them meanwhile), are still open and still echo"""
+    async with contextlib.AsyncExitStack() as stack:
+        sockets, waits = [], []
+        for n in range(SOCKETS):
+            if n:
+                await asyncio.sleep(STAGGER)
+            ws = await stack.enter_async_context(through(nginx, ECHO))
+            sockets.append(ws)
+            waits.append(asyncio.create_task(idle_for(ws, time.monotonic())))
+        closed = [(after, ws.close_code) for after, ws in zip(await asyncio.gather(*waits), sockets) if after]
+        if closed:
+            after, code = min(closed)
+            pytest.fail(f"{len(closed)} of {SOCKETS} idle connections (opened {STAGGER} s apart) were closed by nginx "
+                        f"before daphne's next ping, the first after {after:.1f} s of silence (close code {code}): "
+                        f"proxy_read_timeout must be longer than the longest silence between daphne's pings. Here "
+                        f"(--ping-interval {PING_INTERVAL}) that is 3 s: daphne checks its connections every 2 s "
+                        f"and pings those it has not pinged for more than {PING_INTERVAL} s, so a connection opened "
+                        f"less than {PING_INTERVAL} s before a check waits for the one after, up to 3 s for its "
+                        f"first ping", pytrace=False)
+        for ws in sockets:
+            await ws.send("still there?")
+            got = await reply(ws, ECHO, "after the idle time, sent 'still there?'")
+            assert got == "still there?", f"after the idle time, expected the echo 'still there?', got {got!r}"
 
 
 async def test_a_stricter_server_gets_the_handshake_too(strict):
@@ -286,7 +332,8 @@ async def test_a_stricter_server_gets_the_handshake_too(strict):
                         "it, other servers do not", pytrace=False)
         if status == 426:
             pytest.fail("the websockets server answered 426 Upgrade Required: it got no WebSocket handshake, so nginx "
-                        "did not pass Upgrade: websocket and Connection: upgrade on", pytrace=False)
+                        f"did not pass Upgrade: websocket and Connection: upgrade on{set_but_lost('Upgrade')}",
+                        pytrace=False)
         pytest.fail(failed_handshake(status, nginx, ECHO), pytrace=False)
     assert got == "hello", f"expected the websockets server's echo 'hello', got {got!r}"
 
@@ -299,26 +346,49 @@ async def whoami(nginx, headers=None, origin=ORIGIN):
         return seen, ws.local_address[:2]
 
 
-async def test_daphne_sees_the_clients_own_address(nginx):
-    """A client that forges X-Forwarded-For and X-Forwarded-Port: daphne's scope["client"] is still its real address and port"""
-    seen, (address, port) = await whoami(nginx, FORGED)
-    client, header = seen["client"], seen["headers"].get("x-forwarded-for")
+def check_client(what: str, client: list, received: dict, address: str, port: int):
+    """Fail naming the mistake unless daphne's client for ``what`` is the client's own (address, port).
+
+    ``received`` holds X-Forwarded-For and X-Forwarded-Port as daphne received them (lower-case names)."""
+    header = received.get("x-forwarded-for")
     if client[0] == FORGED["X-Forwarded-For"]:
         how = (f"nginx appended the real address to the client's own header (daphne received {header!r} and believes "
                f"the first address): set X-Forwarded-For to $remote_addr instead of $proxy_add_x_forwarded_for"
                if header and "," in header else
-               f"nginx passed on the client's own X-Forwarded-For ({header!r}): set it to $remote_addr")
-        pytest.fail(f"daphne believed {client[0]}, the address the client forged: {how}", pytrace=False)
+               f"nginx passed on the client's own X-Forwarded-For ({header!r}): set it to $remote_addr"
+               f"{set_but_lost('X-Forwarded-For')}")
+        pytest.fail(f"{what}: daphne believed {client[0]}, the address the client forged: {how}", pytrace=False)
     if client[0] != address and header is None:
-        pytest.fail(f"daphne saw {client[0]}, nginx's own address, not the client's {address}: nginx sent no "
-                    f"X-Forwarded-For", pytrace=False)
-    assert client[0] == address, f"expected daphne to see the client's address {address}, got {client[0]!r} " \
-                                 f"(X-Forwarded-For reached daphne as {header!r})"
+        pytest.fail(f"{what}: daphne saw {client[0]}, nginx's own address, not the client's {address}: nginx sent no "
+                    f"X-Forwarded-For{set_but_lost('X-Forwarded-For')}", pytrace=False)
+    assert client[0] == address, (f"{what}: expected daphne to see the client's address {address}, got {client[0]!r} "
+                                  f"(X-Forwarded-For reached daphne as {header!r})")
+    forwarded_port = received.get("x-forwarded-port")
     if client[1] == int(FORGED["X-Forwarded-Port"]):
-        pytest.fail(f"daphne believed port {client[1]}, the port the client forged: nginx passed on the client's own "
-                    f"X-Forwarded-Port; set it to $remote_port", pytrace=False)
-    assert client[1] == port, (f"expected daphne to see the client's port {port}, got {client[1]!r} "
-                               f"(X-Forwarded-Port reached daphne as {seen['headers'].get('x-forwarded-port')!r})")
+        pytest.fail(f"{what}: daphne believed port {client[1]}, the port the client forged: nginx passed on the "
+                    f"client's own X-Forwarded-Port; set it to $remote_port{set_but_lost('X-Forwarded-Port')}", pytrace=False)
+    lost_port = set_but_lost("X-Forwarded-Port") if forwarded_port is None else ""
+    assert client[1] == port, (f"{what}: expected daphne to see the client's port {port}, got {client[1]!r} "
+                               f"(X-Forwarded-Port reached daphne as {forwarded_port!r}){lost_port}")
+
+
+async def test_daphne_sees_the_clients_own_address(nginx):
+    """A WebSocket from a client that forges X-Forwarded-For and X-Forwarded-Port: daphne's scope["client"] is still its real address and port"""
+    seen, (address, port) = await whoami(nginx, FORGED)
+    check_client(f"a WebSocket to {WHOAMI}", seen["client"], seen["headers"], address, port)
+
+
+def test_the_page_sees_the_clients_own_address(nginx):
+    """GET /chat/ from a client that forges X-Forwarded-For and X-Forwarded-Port: daphne's scope["client"] for the page is still its real address and port"""
+    status, headers, _, (address, port) = get_page(nginx, FORGED)
+    seen = headers.get("X-Daphne-Client")
+    if seen is None:
+        pytest.fail(f"GET {PREFIX}/ came back {status} from nginx itself, not from daphne", pytrace=False)
+    client_address, _, client_port = seen.rpartition(":")
+    received = {name: headers[f"X-Daphne-Received-{name}"] for name in ("X-Forwarded-For", "X-Forwarded-Port")
+                if f"X-Daphne-Received-{name}" in headers}
+    check_client(f"GET {PREFIX}/ (the page: daphne believes these headers for plain HTTP too)",
+                 [client_address, int(client_port)], {k.lower(): v for k, v in received.items()}, address, port)
 
 
 async def test_the_consumer_sees_the_browsers_host_and_origin(nginx):
@@ -327,7 +397,8 @@ async def test_the_consumer_sees_the_browsers_host_and_origin(nginx):
     host, origin = seen["headers"].get("host", ""), seen["headers"].get("origin")
     assert host.split(":")[0] == "127.0.0.1", (
         f"daphne received Host: {host!r}, not the name the browser asked for (127.0.0.1): nginx puts the "
-        f"upstream's name in Host unless you pass the browser's on (Django's ALLOWED_HOSTS refuses that name)")
+        f"upstream's name in Host unless you pass the browser's on (Django's ALLOWED_HOSTS refuses that name)"
+        f"{set_but_lost('Host')}")
     assert origin == ORIGIN, f"daphne received Origin: {origin!r}, expected the page's {ORIGIN!r}"
     try:
         async with connect(ws_url(nginx, WHOAMI), origin="http://evil.example", ping_interval=None,

@@ -6,6 +6,8 @@ HTTP_LINES = ""
 LOCATION = """
 location = /chat/ {
     proxy_pass http://daphne/;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_set_header X-Forwarded-Port $remote_port;
 }
 
 location ^~ /chat/ws/ {

@@ -10,6 +10,8 @@ LOCATION = """
 location /chat/ {
     proxy_pass http://daphne/;
     proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_set_header X-Forwarded-Port $remote_port;
 }
 
 location /chat/ws/ {
