@@ -74,14 +74,14 @@ PROCESS = os.environ.get("LESSON_PROCESS", "")  # a label each daphne gets in it
 
 
 class WhoAmI(JsonWebsocketConsumer):
-    """Sends the scope's client address and scheme, the Host and Origin headers, and this process's label; closes."""
+    """Sends the scope's client address and scheme, the Host, Origin and X-Forwarded-For headers, and this process's label; closes."""
 
     def connect(self):
         headers = dict(self.scope["headers"])
         self.accept()
         self.send_json({"client": list(self.scope["client"]), "scheme": self.scope.get("scheme"),
                         "host": headers.get(b"host", b"").decode(), "origin": headers.get(b"origin", b"").decode(),
-                        "process": PROCESS})
+                        "x_forwarded_for": headers.get(b"x-forwarded-for", b"").decode(), "process": PROCESS})
         self.close()
 
 # %% [markdown]
@@ -459,6 +459,7 @@ async def handshake(nginx, path="/echo/"):
 UPGRADE = ("proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $connection_upgrade;")
 variants = {
     "the page's configuration": SITE,
+    "without the Connection line": without(SITE, UPGRADE[1]),
     "without the Upgrade and Connection lines": without(SITE, *UPGRADE),
     "without those and proxy_http_version 1.1": without(SITE, *UPGRADE, "proxy_http_version 1.1;"),
 }
@@ -467,7 +468,11 @@ for name, conf in variants.items():
         print(f"{name:<42} {await handshake(nginx)}")
 
 # %% [markdown]
-# With the lines, the echo came back through nginx. Without `Upgrade` and `Connection` the
+# With the lines, the echo came back through nginx. Without the `Connection` line nginx sent its
+# default `Connection: close` next to `Upgrade: websocket`: daphne saw an upgrade and handed the
+# request to autobahn, which refuses a handshake whose `Connection` lacks `upgrade` with **400**
+# (`autobahn/websocket/protocol.py`, lines 3129–3139; `failHandshake` answers 400, line 3544).
+# Without `Upgrade` and `Connection` the
 # request reached daphne as ordinary HTTP, which the lesson's `"http"` route hands to Django,
 # and Django has no view at `/echo/`: the client got **404** instead of 101, and a browser's
 # socket never opens. An error like that in production almost always means the proxy's
@@ -548,16 +553,78 @@ print("nginx:", re.search(r"upstream timed out \(.*?\) while proxying upgraded c
 # In front of the plain daphne nginx cut the connection after its 4 s, with no close frame
 # (**1006** at the client), and its error log says why. In front of the strict daphne
 # (`--ping-interval 1`) the pings crossed nginx and reset its timer, so the connection stayed
-# open. daphne looks for idle connections only every 2 s (`daphne/server.py`, line 340), so its
-# pings are at least 2 s apart and the first may come 3 s after the handshake: keep
-# `proxy_read_timeout` well above both (in production: pings every 20 s, nginx at 60 s or more).
+# open. daphne looks for idle connections only every 2 s (`daphne/server.py`, line 340) and
+# pings one whose last ping (or handshake, or message from the client) is more than
+# `--ping-interval` old (`daphne/ws_protocol.py`, lines 36, 153 and 294). So the pings are 2 s
+# apart, not 1 s, and a connection opened less than 1 s before a check is passed over by it: its
+# first ping waits for the check after, almost 3 s. Two hand-made clients that answer each ping
+# with a pong and note when it came (a check pings every connection due, so A's pings mark the
+# checks):
+
+# %%
+import threading
+
+
+class PingListener(threading.Thread):
+    """A WebSocket to the strict daphne opened by hand, answering each ping with a pong and noting when it came."""
+
+    def __init__(self):
+        super().__init__()
+        self.sock, _ = raw_websocket(strict, "/echo/")
+        self.opened, self.pings, self.stopping = time.monotonic(), [], threading.Event()
+        self.start()
+
+    def run(self):
+        self.sock.settimeout(0.1)
+        while not self.stopping.is_set():
+            try:
+                head = self.sock.recv(2)
+            except TimeoutError:
+                continue
+            payload = self.sock.recv(head[1] & 0x7F) if head[1] & 0x7F else b""  # short, unmasked from a server
+            if head[0] & 0x0F == 0x9:
+                self.pings.append(time.monotonic())
+                mask = os.urandom(4)  # a client masks every frame it sends (RFC 6455, section 5.3)
+                masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+                self.sock.sendall(bytes([0x8A, 0x80 | len(payload)]) + mask + masked)
+
+    def close(self):
+        self.stopping.set()
+        self.join()
+        self.sock.close()
+
+# %% [markdown]
+# `run` reads frame headers; for a ping (opcode 0x9) it notes the time and sends a pong (opcode
+# 0xA) with the ping's payload, masked as a client must. A opens now; B opens 1.3 s after A's
+# first ping, and both listen until B has had its first:
+
+# %%
+with contextlib.ExitStack() as listening:
+    a = listening.enter_context(contextlib.closing(PingListener()))
+    while not a.pings:
+        time.sleep(0.01)
+    time.sleep(max(0.0, a.pings[0] + 1.3 - time.monotonic()))
+    b = listening.enter_context(contextlib.closing(PingListener()))
+    while not b.pings and time.monotonic() < b.opened + 4:
+        time.sleep(0.01)
+gaps = [later - earlier for earlier, later in zip(a.pings, a.pings[1:])]
+print(f"A: first ping 1 to 3 s after the handshake: {1 <= a.pings[0] - a.opened <= 3.1}; "
+      f"then one every 2 s: {len(gaps) >= 2 and all(1.9 < gap < 2.3 for gap in gaps)}")
+print(f"B: first ping more than 2.5 s after the handshake: {bool(b.pings) and b.pings[0] - b.opened > 2.5}")
+
+# %% [markdown]
+# A was pinged at every check, 2 s apart. B opened 0.7 s before a check, which passed it over
+# (its handshake was not 1 s old), and got its first ping at the check after: 2.7 s of silence,
+# and up to 3 s for a connection opened just under 1 s before a check. So with
+# `--ping-interval 1`, `proxy_read_timeout` must be more than 3 s (4 s on this page): in general
+# more than the interval plus 2 s (in production: pings every 20 s, nginx at 60 s or more).
 
 # %% [markdown]
 # ### The client's address behind a proxy
 #
 # Behind nginx every connection comes from nginx. With `--proxy-headers` daphne takes the
 # client's address from `X-Forwarded-For` and its port from `X-Forwarded-Port`
-# (`parse_x_forwarded_for`, `daphne/utils.py`, lines 33–93). Everything here runs on one
+# (`parse_x_forwarded_for`, `daphne/utils.py`, lines 33–92). Everything here runs on one
 # machine, so every address is 127.0.0.1; the port tells whose connection daphne describes:
 
 # %%
@@ -588,7 +655,8 @@ forged = {"X-Forwarded-For": "198.51.100.66"}
 for name, conf in (("appending ($proxy_add_x_forwarded_for)", APPENDING), ("replacing ($remote_addr)", SITE)):
     with run_nginx(conf, daphne_port=strict.port) as nginx:
         report, _ = await whoami(nginx, forged)
-    print(f"{name:<39} daphne believes the client is {report['client'][0]}")
+    print(f"{name:<39} daphne received X-Forwarded-For: {report['x_forwarded_for']!r:<29} "
+          f"and believes the client is {report['client'][0]}")
 
 # %% [markdown]
 # Appending forwarded `198.51.100.66, 127.0.0.1`, and daphne believed the forged first entry;

@@ -44,7 +44,8 @@ async def test_12_whoami_believes_forwarded_address_and_port_with_proxy_headers(
         async with connect(server.ws_url("/whoami/"), additional_headers=headers, origin="http://127.0.0.1") as ws:
             assert json.loads(await ws.recv()) == {"client": ["203.0.113.9", 4444], "scheme": None,
                                                    "host": f"127.0.0.1:{server.port}",
-                                                   "origin": "http://127.0.0.1", "process": "A"}
+                                                   "origin": "http://127.0.0.1", "x_forwarded_for": "203.0.113.9",
+                                                   "process": "A"}
 
 
 async def test_12_guarded_whoami_accepts_the_sites_origin_on_any_port_and_refuses_another(nb12):
