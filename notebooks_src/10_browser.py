@@ -456,26 +456,52 @@ async def from_daphne(route):
 
 
 https_page = await browser.new_page()
+https_console = []
+https_page.on("console", lambda message: https_console.append(message.text))
 await https_page.route(secure_origin + "/", from_daphne)
 await https_page.goto(secure_origin + "/")
 print(await https_page.evaluate("`page ${location.href}, secure context: ${isSecureContext}`"))
-for url in ["ws://chat.example:8443/ws/lab/", lab_url]:
+insecure = ["ws://chat.example:8443/ws/lab/", lab_url, f"ws://localhost:{server.port}/ws/lab/"]
+for url in insecure:
     tried = await https_page.evaluate(
-        """(url) => {
-            try { const ws = new WebSocket(url); ws.close(); return "constructed"; }
-            catch (error) { return `${error.name}: ${error.message}`; }
+        """async (url) => {
+            let ws;
+            try { ws = new WebSocket(url); } catch (error) { return `${error.name}: ${error.message}`; }
+            const event = await new Promise((resolve) => { ws.onopen = resolve; ws.onclose = resolve; });
+            ws.close();
+            return `constructed, then ${event.type}` + (event.code ? ` (code ${event.code})` : "");
         }""",
         url,
     )
     print(f"new WebSocket({url!r}): {tried}")
 
 # %% [markdown]
+# The first constructor threw; the two loopback sockets were constructed, then closed with
+# 1006 without ever opening. What the page's developer console said about the three
+# (Playwright collects the console; the page's own `wss:` socket left a line too, about
+# `chat.example` not resolving, which we leave out):
+
+# %%
+import asyncio
+
+for _ in range(100):  # console messages reach Playwright a moment after the page logged them
+    said = [text for text in https_console if "'ws://" in text]
+    if len(said) == len(insecure):
+        break
+    await asyncio.sleep(0.02)
+print(*said, sep="\n")
+
+# %% [markdown]
 # The `ws:` URL to the page's own host threw a `SecurityError` in the constructor, before
-# any network traffic (the console adds "This request has been blocked; this endpoint must be
-# available over WSS"). Loopback is the exception: Chromium counts `127.0.0.1` and
-# `localhost` as trustworthy, so the `ws:` socket to the lesson server was allowed, which is
-# why a test that dials only `127.0.0.1` never meets this error. What works is a URL whose
-# scheme follows the page's own:
+# any network traffic, and the console says why: "This request has been blocked; this
+# endpoint must be available over WSS". Loopback URLs pass that check: the mixed-content
+# rules count `127.0.0.1` and `localhost` as trustworthy, so both constructors returned. Yet
+# neither socket opened: a second rule, Chromium's local network access checks, then kept
+# a page that Chromium does not count as local (`chat.example`) from reaching this machine's
+# loopback address (`net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS`), and the page got only
+# a close with 1006. A page and a server both on `127.0.0.1` over `http:`, as in every other cell
+# here, meet neither rule. What works from an `https:` page is a URL whose scheme follows the
+# page's own:
 
 # %%
 print("the lesson page dialled:", await https_page.evaluate("labSocket.url"))
@@ -513,8 +539,6 @@ print("consumer's reason:", repr(SERVER_CLOSE_REASON))
 # When the page closes, the close event reports the code the *server* answered with:
 
 # %%
-import asyncio
-
 await page.click("[data-role=connect]")
 await page.get_by_text("open: readyState").nth(1).wait_for()
 await page.click("[data-role=close]")
@@ -556,15 +580,57 @@ for leave in ["navigates away", "is closed"]:
 # %% [markdown]
 # Both times `disconnect()` received 1001, with no script involved: the page's socket was
 # closed by the browser with a closing handshake. From a browser, 1001 means the user
-# left or closed the page (a server going down or a proxy may send it too); a connection that ends without a close frame reaches it as 1006 instead
-# (Autobahn, `autobahn/websocket/protocol.py:1284-1290`).
+# left or closed the page (a server going down or a proxy may send it too).
+#
+# A connection that ends with no close frame at all is another matter. Chromium keeps its
+# sockets in a process of their own, the network service; the Chrome DevTools Protocol
+# (`SystemInfo.getProcessInfo`) gives its pid. Killing that process leaves nobody to send a
+# close frame: the operating system just closes the TCP connection.
+
+# %%
+import os
+import signal
+
+cut = await browser.new_page()
+await cut.goto(server.url + "/")
+await cut.get_by_text("open: readyState").wait_for()
+cdp = await browser.new_browser_cdp_session()
+
+
+async def network_service():
+    processes = (await cdp.send("SystemInfo.getProcessInfo"))["processInfo"]
+    return next(process["id"] for process in processes if process["type"] == "network.mojom.NetworkService")
+
+
+killed = await network_service()
+before = server.output.count("disconnect(code=")
+os.kill(killed, signal.SIGKILL)
+await cut.get_by_text("close: code").wait_for()
+for _ in range(100):  # daphne's output arrives a moment later
+    if server.output.count("disconnect(code=") > before:
+        break
+    await asyncio.sleep(0.02)
+said = [line for line in server.output.splitlines() if "disconnect(code=" in line]
+print("the page saw:", (await cut.locator("[data-role=log] li").all_inner_texts())[-1])
+print("the consumer got:", said[-1].split()[-1])
+print("Chromium started a new network service:", await network_service() != killed)
+await cdp.detach()
+await cut.close()
+
+# %% [markdown]
+# The consumer's `disconnect()` received 1006, the code Autobahn reports when the peer
+# "dropped the TCP connection without previous WebSocket closing handshake"
+# (`autobahn/websocket/protocol.py:1283-1288`), and the page saw 1006 with `wasClean false`.
+# RFC 6455 (section 7.4.1) reserves 1006 for this case: no endpoint may put it in a close
+# frame; each side reports it to its application when the connection ended without one.
+# Chromium started a new network service by itself, and the cells below work as before.
 
 # %% [markdown]
 # ## Why `wasClean` depends on who closed first
 #
-# Both closes above completed the closing handshake (each side sent a close frame), yet
-# `wasClean` was `false` when the server started the close and `true` when the page did. The
-# same two cases once more, on fresh sockets:
+# The 4001 and 4000 closes above both completed the closing handshake (each side sent a close
+# frame), yet `wasClean` was `false` when the server started the close and `true` when the page
+# did. The same two cases once more, on fresh sockets:
 
 # %%
 closes = await page.evaluate(

@@ -111,12 +111,15 @@ try:
     await echo.send_to(text_data="")
 except AssertionError as error:
     print("send_to(text_data=''):", error)
+await echo.send_input({"type": "websocket.receive", "text": ""})
+print("send_input() with empty text, back:", repr(await echo.receive_from()))
 await echo.disconnect()
 
 # %% [markdown]
 # `receive_from()` returns `bytes` for a binary frame and `str` for a text one. The empty text
 # message is legal on the wire, but `send_to` asserts that exactly one argument is truthy, so
-# it cannot send it; to test that case, use `send_input({"type": "websocket.receive", "text": ""})`.
+# it cannot send it; `send_input()`, which hands the consumer any ASGI message as it is, can,
+# and the echo came back empty.
 
 # %% [markdown]
 # ## The consumers under test, on this page
@@ -214,14 +217,17 @@ print("channels still in group lobby:", len(layer.groups.get("lobby", {})))
 
 # %% [markdown]
 # The consumer was cancelled in the middle of waiting: `disconnect()` never ran, so its
-# channel is still in group `lobby`. The in-memory layer drops such a member in two ways:
-# when its membership is older than `group_expiry` (a day by default), or as soon as a
-# message sent to its channel expires unread (`expiry`, 60 s by default), because an expired
-# message removes its channel from every group. A layer with a 0.1 s expiry shows the second:
+# channel is still in group `lobby`. The in-memory layer drops such a member in two ways
+# (`channels/layers.py:318-342`, run by every `receive()` and `group_send()`): when its membership is older than
+# `group_expiry`, or as soon as a message sent to its channel expires unread (`expiry`),
+# because an expired message removes its channel from every group. A layer with a 0.1 s
+# expiry shows the second, after the defaults of both:
 
 # %%
 from channels.layers import InMemoryChannelLayer
 
+defaults = InMemoryChannelLayer()
+print(f"defaults: expiry {defaults.expiry} s, group_expiry {defaults.group_expiry // 3600} hours")
 quick = InMemoryChannelLayer(expiry=0.1)
 dead = await quick.new_channel()  # a channel nobody reads, like the cancelled consumer's
 await quick.group_add("lobby", dead)
@@ -243,10 +249,12 @@ for attempt in (lobby.send_to(text_data="still there?"), lobby.disconnect()):
         await attempt
     except asyncio.CancelledError:
         print("CancelledError")
+print("CancelledError is an Exception:", issubclass(asyncio.CancelledError, Exception))
 
 # %% [markdown]
-# Both calls raise `asyncio.CancelledError`, which is not an `Exception`: a fixture that
-# disconnects in its teardown after a timed-out test adds a second, confusing error. So a
+# Both calls raise `asyncio.CancelledError`, which is not an `Exception` (an `except
+# Exception:` lets it through): a fixture that disconnects in its teardown after a timed-out
+# test adds a second, confusing error. So a
 # timeout in a test means "the consumer did not answer in time", and the test is over. To
 # check that a consumer says nothing, use `receive_nothing()`, which cancels nothing. The
 # normal ending runs `disconnect()`:
@@ -491,7 +499,7 @@ async def test_lobby_greets(lobby):
 # consumer that crashed is not cancelled, so `disconnect()` still runs and reports its error.
 # To run the file, a small helper starts pytest in a fresh process, as you would from a
 # terminal (`pytest test_consumers.py::test_name`), and prints each test's outcome with its
-# error. `PYTEST_DISABLE_PLUGIN_AUTOLOAD` and `-p pytest_asyncio.plugin` load only the plugin
+# error, and under a passed test what it printed (pytest's `-rP`). `PYTEST_DISABLE_PLUGIN_AUTOLOAD` and `-p pytest_asyncio.plugin` load only the plugin
 # these tests need, which makes the start faster; `-o asyncio_mode=auto` lets `async def`
 # tests and fixtures run without a marker (a project sets it in its pytest configuration, as
 # this repository's `pyproject.toml` does). The subprocess inherits this kernel's
@@ -506,19 +514,38 @@ import textwrap
 from channels_lab import lesson
 from channels_lab.servers import django_env
 
+def printed_by_tests(out):
+    """``{test: what it printed}``, read from the sections pytest's ``-rP`` adds to its output."""
+    printed, name, section = {}, None, None
+    for line in out.splitlines():
+        if header := re.fullmatch(r"_{3,} (\S+) _{3,}", line):
+            name, section = header[1].replace(".", "::"), None
+        elif part := re.fullmatch(r"-{3,} Captured (.+?) -{3,}", line):
+            section = part[1]
+        elif re.fullmatch(r"={3,} .* ={3,}", line):
+            name = section = None
+        elif name and section == "stdout call":
+            printed[name] = printed.get(name, "") + line + "\n"
+    return printed
+
+
 def run_pytest(*names, module="test_consumers", plugins=()):
-    """Run the tests or test classes ``names`` of a lesson test module; print each outcome and its error."""
+    """Run the tests or test classes ``names`` of a lesson test module; print each outcome, its error
+    and, for a passed test, what it printed."""
     tests = lesson.current().modules[module].path
     command = [sys.executable, "-m", "pytest", *[f"{tests.name}::{name}" for name in names],
                "-p", "pytest_asyncio.plugin", *[f"-p{plugin}" for plugin in plugins], "-o", "asyncio_mode=auto",
-               "-p", "no:cacheprovider", "-v", "--tb=short", "-rfE", "--color=no"]
+               "-p", "no:cacheprovider", "-v", "--tb=short", "-rfEP", "--color=no"]
     env = {**os.environ, **django_env(), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "COLUMNS": "400"}
     out = subprocess.run(command, cwd=tests.parent, env=env, capture_output=True, text=True, timeout=60).stdout
     errors = {(kind, name): message for kind, name, message in
               re.findall(r"^(FAILED|ERROR) \S+?::(\S+) - (.*)$", out, re.MULTILINE)}
+    printed = printed_by_tests(out)
     for name, outcome in re.findall(r"^\S+?::(\S+) (PASSED|FAILED|ERROR)", out, re.MULTILINE):
         error = f": {errors[outcome, name]}" if (outcome, name) in errors else ""
         print(textwrap.fill(f"{outcome:6} {name}{error}", 100, subsequent_indent="         "))
+        if outcome == "PASSED" and name in printed:
+            print(textwrap.indent(printed[name], "         "), end="")
 
 
 run_pytest("test_lobby_greets_obvious", "test_lobby_greets")
@@ -559,7 +586,7 @@ async def test_bad_json_gets_an_error_and_nothing_else(commands):
     assert await commands.receive_nothing()
 
 # %%
-run_pytest("test_ping", "test_add", "test_bad_json")
+run_pytest("test_ping", "test_add", "test_bad_json_gets_an_error_and_nothing_else")
 
 # %% [markdown]
 # All five pass (`test_add` runs once per parameter set).
@@ -681,9 +708,8 @@ print("users in the database afterwards:", await User.objects.acount())
 # to keep `TestCase` is no way out: the consumer's `disconnect()` handler would never be tested,
 # and its task would be cancelled instead (the lobby above showed what that leaves behind). So a
 # test that talks to a consumer which touches the database, and disconnects as every such test
-# should, takes `TransactionTestCase`. `TestCase`, faster because a rollback is cheaper than
-# emptying every table, stays the choice for tests that never run a consumer: models, views,
-# plain ORM code.
+# should, takes `TransactionTestCase`. `TestCase`, which rolls back instead of emptying every
+# table, stays the choice for tests that never run a consumer: models, views, plain ORM code.
 
 # %% [markdown]
 # ## The same fix with pytest-django
@@ -691,10 +717,11 @@ print("users in the database afterwards:", await User.objects.acount())
 # pytest-django, the usual Django plugin for pytest, marks test functions instead of
 # subclassing: `@pytest.mark.django_db` runs the test inside a `TestCase`, and
 # `@pytest.mark.django_db(transaction=True)` inside a `TransactionTestCase`
-# (`pytest_django/fixtures.py`, `_django_db_helper`). It also makes a test database of its own
-# and migrates it (in memory, for SQLite). This repository switches the plugin off for its own
-# suite (`-p no:django` in `pyproject.toml`), so the run below names it (`-p pytest_django.plugin`).
-# A second test file, `test_marked`, with two tests of each kind:
+# (`pytest_django/fixtures.py:250-253`, `_django_db_helper`). It also makes a test database of
+# its own and migrates it (a cell below prints its name). This repository switches the plugin off
+# for its own suite (`-p no:django` in `pyproject.toml`), so the run below names it
+# (`-p pytest_django.plugin`). A second test file, `test_marked`, with two tests of each kind and
+# a last one that looks at what they left:
 
 # %%
 # %%lesson test_marked
@@ -727,26 +754,88 @@ async def test_committed_again():
     assert await ask_to_register("alice") == {"registered": "alice"}
     assert await User.objects.filter(username="alice").acount() == 1
 
+
+@pytest.mark.django_db(transaction=True)
+async def test_nothing_left():
+    assert [name async for name in User.objects.values_list("username", flat=True)] == []
+
 # %% [markdown]
 # Each pair registers one name twice, with `disconnect()`; the second test of a pair passes only
-# if the first one left nothing behind. pytest-django runs the tests in a transaction before
-# the `transaction=True` ones, which is also the order of the file:
+# if the first one left nothing behind, and `test_nothing_left` checks that no user at all is
+# left at the end. pytest-django runs the tests in a transaction before the `transaction=True`
+# ones, which is also the order of the file:
 
 # %%
 run_pytest("test_in_a_transaction", "test_in_a_transaction_again", "test_committed", "test_committed_again",
-           module="test_marked", plugins=["pytest_django.plugin"])
+           "test_nothing_left", module="test_marked", plugins=["pytest_django.plugin"])
 
 # %% [markdown]
 # The plain marker did not fail on `disconnect()` the way `TestCase` did, but it isolated
 # nothing: the first test passed and left its `bob` behind, so the second found the name taken.
-# The reason is where the test runs. Django runs an `async def` method of a `TestCase` through
-# `async_to_sync`, so the ORM comes back to the test's thread; pytest-asyncio runs an `async
-# def` test function in an event loop of its own, so `database_sync_to_async` runs the ORM in
-# asgiref's one shared thread (`asgiref/sync.py`, `SyncToAsync.single_thread_executor`), whose
-# connection is outside the transaction the marker opened on pytest's thread, and commits at
-# once. With `transaction=True` both tests passed (and the tables were emptied after each,
-# `bob` included): that is the fix, as `TransactionTestCase` was above. With pytest-django, mark
-# consumer tests that touch the database `transaction=True`.
+# With `transaction=True` both tests passed, and `test_nothing_left` found no user at all,
+# `bob` included: the `TransactionTestCase` behind that marker empties every table after each
+# test (`django/test/testcases.py:1253-1267`, a `flush`). That is the fix, as
+# `TransactionTestCase` was above.
+
+# %% [markdown]
+# ### Why the plain marker lets `bob` through: threads
+#
+# The marker opens its transaction on pytest's thread, the main thread, before the test
+# starts, and a transaction belongs to one connection. `database_sync_to_async` (the way
+# `SignupConsumer` calls `register()`) picks the thread its function runs on
+# (`asgiref/sync.py:507-543`): below an `async_to_sync`, the thread that called
+# `async_to_sync`; with none, asgiref's one shared thread (`SyncToAsync.single_thread_executor`,
+# `asgiref/sync.py:453`; a `ThreadSensitiveContext` would change that, and these tests open
+# none). Django runs an `async def` method of a `TestCase` through `async_to_sync`
+# (`django/test/testcases.py:360`); pytest-asyncio runs an `async def` test function in an
+# event loop of its own. A probe that reports where it runs, called the consumer's way from an
+# async test of each kind, and directly from a plain (sync) test under the marker:
+
+# %%
+# %%lesson test_marked
+import threading
+
+from channels.db import database_sync_to_async
+from django.db import connection
+from django.test import TestCase
+
+
+def where_am_i():
+    """Which thread this runs on, and whether that thread's connection is in a transaction."""
+    thread = "pytest's main thread" if threading.current_thread() is threading.main_thread() else "another thread"
+    return f"{thread}, in a transaction: {connection.in_atomic_block}"
+
+
+class WhereTestCaseRuns(TestCase):
+    async def test_probe(self):
+        print("the ORM (database_sync_to_async):", await database_sync_to_async(where_am_i)())
+
+
+@pytest.mark.django_db
+def test_probe_sync():
+    print("a sync test:                     ", where_am_i())
+    print("the test database:", connection.settings_dict["NAME"])
+
+
+@pytest.mark.django_db
+async def test_probe():
+    print("the ORM (database_sync_to_async):", await database_sync_to_async(where_am_i)())
+
+# %%
+run_pytest("WhereTestCaseRuns", "test_probe_sync", "test_probe", module="test_marked",
+           plugins=["pytest_django.plugin"])
+
+# %% [markdown]
+# Under `TestCase` the ORM call came back to pytest's main thread and ran inside the test's
+# transaction, which is why the rollbacks above undid the consumer's writes. The plain marker
+# opens its transaction as well: a sync test runs inside it, on the main thread. But in the
+# async test the ORM call ran on another thread, whose connection was in no transaction: each
+# write committed at once, and the rollback after the test had nothing to undo. The test
+# database's name shows the database the plugin made: SQLite in memory, the name Django gives
+# one when the settings set no `TEST["NAME"]` (`django/db/backends/sqlite3/creation.py:19-22`);
+# `cache=shared` makes every connection of the test process open the same one, which is how
+# the second test above found the first one's `bob`. With pytest-django, mark consumer tests
+# that touch the database `transaction=True`.
 
 # %% [markdown]
 # ## "Database queries are not allowed"
@@ -826,7 +915,8 @@ print("rows deleted:", deleted)
 # %% [markdown]
 # The server process wrote the row; this kernel read it from the same file, then removed it.
 # Note that the end-to-end test needs a database file: an in-memory SQLite database lives
-# inside one process and one connection.
+# inside the process that opened it ([SQLite: in-memory databases](https://www.sqlite.org/inmemorydb.html)),
+# and daphne is another process.
 
 # %% [markdown]
 # And from a browser, with Playwright and `channels_lab.browser.chromium()` (notebook 10): the

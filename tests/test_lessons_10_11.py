@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import os
+import signal
 import urllib.request
 
 import pytest
@@ -130,10 +132,18 @@ async def test_the_page_served_over_https_dials_wss_and_a_ws_url_throws(nb10):
                 try { new WebSocket("ws://chat.example:8443/ws/lab/"); return null; } catch (error) { return error.name; }
             }""")
             assert thrown == "SecurityError"
+            for host in ["127.0.0.1", "localhost"]:  # loopback passes mixed content; local network access blocks it
+                outcome = await page.evaluate("""(url) => new Promise((resolve) => {
+                    const ws = new WebSocket(url);
+                    ws.onopen = () => { ws.close(); resolve("open"); };
+                    ws.onclose = (event) => resolve(event.code);
+                })""", f"ws://{host}:{server.port}/ws/lab/")
+                assert outcome == 1006, host
 
 
 async def test_leaving_or_closing_the_page_reaches_the_consumer_as_1001(nb10):
-    """Notebook 10 says Chromium closes a page's socket with 1001 when the page is left or closed."""
+    """Notebook 10 says Chromium closes a page's socket with 1001 when the page is left or closed,
+    and that killing its network service ends the connection with no close frame: 1006."""
     from channels_lab.testing import require_chromium
 
     require_chromium()
@@ -150,8 +160,19 @@ async def test_leaving_or_closing_the_page_reaches_the_consumer_as_1001(nb10):
                 if server.output.count("disconnect(code=") >= 2:
                     break
                 await asyncio.sleep(0.02)
+            page = await chromium.new_page()
+            await page.goto(server.url + "/")
+            await page.get_by_text("open: readyState").wait_for()
+            cdp = await chromium.new_browser_cdp_session()
+            processes = (await cdp.send("SystemInfo.getProcessInfo"))["processInfo"]
+            os.kill(next(p["id"] for p in processes if p["type"] == "network.mojom.NetworkService"), signal.SIGKILL)
+            await page.get_by_text("close: code 1006").wait_for()
+            for _ in range(250):
+                if server.output.count("disconnect(code=") >= 3:
+                    break
+                await asyncio.sleep(0.02)
     codes = [line.split()[-1] for line in server.output.splitlines() if "disconnect(code=" in line]
-    assert codes == ["LabConsumer.disconnect(code=1001)"] * 2
+    assert codes == ["LabConsumer.disconnect(code=1001)"] * 2 + ["LabConsumer.disconnect(code=1006)"]
 
 
 def _script(notebook):
@@ -299,8 +320,9 @@ def test_the_notebooks_test_file_judges_as_the_notebook_says(nb11, tmp_path):
 
 
 def test_pytest_django_isolates_consumer_tests_only_with_transaction_true(nb11, tmp_path):
-    """The plain django_db marker leaves an async test's rows behind (the ORM runs outside its
-    transaction); transaction=True runs it as a TransactionTestCase and each test starts clean."""
+    """The plain django_db marker leaves an async test's rows behind (the ORM runs on another
+    thread, outside its transaction); transaction=True runs it as a TransactionTestCase and each
+    test starts clean; the test database is SQLite in memory."""
     import os
     import re
     import subprocess
@@ -313,7 +335,7 @@ def test_pytest_django_isolates_consumer_tests_only_with_transaction_true(nb11, 
            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     out = subprocess.run(
         [sys.executable, "-m", "pytest", tests.name, "-p", "pytest_asyncio.plugin", "-p", "pytest_django.plugin",
-         "-o", "asyncio_mode=auto", "-p", "no:cacheprovider", "-v", "--tb=short", "--color=no"],
+         "-o", "asyncio_mode=auto", "-p", "no:cacheprovider", "-v", "-rP", "--tb=short", "--color=no"],
         cwd=tests.parent, env=env, capture_output=True, text=True, timeout=120,
     ).stdout
     outcomes = dict(re.findall(r"^\S+?::(\S+) (PASSED|FAILED|ERROR)", out, re.MULTILINE))
@@ -322,8 +344,16 @@ def test_pytest_django_isolates_consumer_tests_only_with_transaction_true(nb11, 
         "test_in_a_transaction_again": "FAILED",
         "test_committed": "PASSED",
         "test_committed_again": "PASSED",
+        "test_nothing_left": "PASSED",
+        "WhereTestCaseRuns::test_probe": "PASSED",
+        "test_probe_sync": "PASSED",
+        "test_probe": "PASSED",
     }, out
     assert "bob is taken" in out
+    assert "the ORM (database_sync_to_async): pytest's main thread, in a transaction: True" in out  # TestCase
+    assert "a sync test:                      pytest's main thread, in a transaction: True" in out
+    assert "the ORM (database_sync_to_async): another thread, in a transaction: False" in out  # the marker
+    assert "the test database: file:memorydb_default?mode=memory&cache=shared" in out
 
 
 async def test_nb11_application_serves_over_daphne(nb11, tmp_path):
