@@ -41,6 +41,8 @@ print("Django is set up; %%lesson cells are enabled")
 
 # %%
 # %%lesson
+import os
+
 from asgiref.sync import async_to_sync
 from channels.consumer import AsyncConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, WebsocketConsumer
@@ -48,8 +50,9 @@ from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter
 from django.urls import path
 
 # %% [markdown]
-# The lesson module's imports: two consumer base classes, the routers of notebook 03, and
-# `async_to_sync`, which lets sync code call the layer's async methods.
+# The lesson module's imports: two consumer base classes, the routers of notebook 03,
+# `async_to_sync`, which lets sync code call the layer's async methods, and `os` (a worker
+# below signs its messages with its process id).
 
 # %%
 # %%lesson
@@ -121,7 +124,7 @@ print("received:", await layer.receive(mailbox))
 # process. In-memory channel names are
 # `specific..inmemory!` followed by 12 random letters, so a name
 # tells you nothing about who is behind it. The part after `!` marks a *process-specific*
-# channel: a mailbox that only the process which made it reads.
+# channel: a mailbox meant to be read only by the process that made it.
 #
 # A group is a named set of channel names. `group_send` copies the message into every
 # member's mailbox, and `group_discard` takes a member out.
@@ -191,14 +194,19 @@ def verdict(check_name, name):
         return "TypeError"
 
 
-for name in ["room.lobby", "specific.abc!def", "user@x.com"]:
-    print(f"{name:17} as a channel: {verdict(layer.require_valid_channel_name, name):9}"
+for name in ["room.lobby", "specific.abc!def", "user@x.com", "g" * 99, "g" * 100]:
+    label = name if len(name) < 20 else f"{len(name)} letters"
+    print(f"{label:17} as a channel: {verdict(layer.require_valid_channel_name, name):9}"
           f" as a group: {verdict(layer.require_valid_group_name, name)}")
+try:
+    await layer.group_add("user@x.com", mailbox)
+except TypeError as error:
+    print("group_add of 'user@x.com':", type(error).__name__)
 
 # %% [markdown]
-# `!` is fine in a channel name and refused in a group name; `@` is refused in both. Naming a
-# group after an e-mail address therefore fails with `TypeError` at `group_add`. Encode such
-# names first, for example `f"user.{user.pk}"`.
+# `!` is fine in a channel name and refused in a group name; `@` is refused in both, and so are
+# 100 letters where 99 pass. `group_add` runs the same check, so naming a group after an e-mail
+# address fails with `TypeError` there. Encode such names first, for example `f"user.{user.pk}"`.
 
 # %% [markdown]
 # ## An async room per URL
@@ -430,7 +438,28 @@ with run_redis() as redis:
 
 # %% [markdown]
 # Besides our own `client|list`, Redis is running one `bzpopmin`: the layer's `receive`,
-# blocked until a message comes or 5 s pass (then it asks again).
+# blocked until a message comes or 5 s pass. When the 5 s pass with no message, the receive
+# does not return: it sends `BZPOPMIN` again. `brpop_timeout` is a class attribute, so one
+# layer object can have a shorter one; Redis counts the calls of each command
+# (`INFO commandstats`):
+
+# %%
+with run_redis() as redis:
+    peek = Redis.from_url(redis.url)
+    async with redis_layer(redis) as waiter:
+        waiter.brpop_timeout = 0.1  # instead of 5 s, for this layer object only
+        waiting = asyncio.ensure_future(waiter.receive(await waiter.new_channel()))
+        await asyncio.sleep(1)
+        calls = (await peek.info("commandstats"))["cmdstat_bzpopmin"]["calls"]
+        print(f"after 1 s: BZPOPMIN sent more than once: {calls > 1} | the receive still waits: {not waiting.done()}")
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+    await peek.aclose()
+
+# %% [markdown]
+# Each `BZPOPMIN` came back empty after 0.1 s, and the same `receive` sent the next one (the
+# `while content is None` loop in `receive_single`, `channels_redis/core.py`), still waiting
+# for its message.
 #
 # A specific channel name is `specific.` + the layer's `client_prefix` + `!` + a random part,
 # and the key in Redis is `asgi` + the name up to the `!` only (`non_local_name` in
@@ -575,9 +604,9 @@ with run_redis() as redis:
 # %% [markdown]
 # ## Expiry: messages and memberships time out
 #
-# Both layers take `expiry` (default 60 s): a message left unread that long is thrown away.
-# Both take `group_expiry` (default 86400 s, a day): a membership older than that is dropped,
-# even though its connection is still open, so a long-lived connection must `group_add` again.
+# The in-memory and the core Redis layer take `expiry` (default 60 s): a message left unread
+# that long is thrown away. They take `group_expiry` too (default 86400 s, a day): a membership
+# older than that is dropped, so a connection that stays open longer must `group_add` again.
 # Here the layers get 1 s, and a measured wait lets them run out. First, the defaults:
 
 # %%
@@ -682,7 +711,8 @@ for label, entry in [("plain URL", "redis://127.0.0.1:6379"),
 # `async_timeout(self.socket_connect_timeout)` (`redis/asyncio/connection.py`, `_connect`). The
 # host dict reaches redis-py as keyword arguments (`create_pool`, `channels_redis/utils.py`), so a
 # layer can shorten it. To see it at work we need a port that never answers a connect, rather
-# than one that refuses it: a listener whose accept queue is full, so the kernel drops new SYNs.
+# than one that refuses it: a listening socket made with `backlog=0` whose one place in the
+# accept queue is taken by a connection that nobody accepts.
 
 # %%
 import socket
@@ -691,7 +721,7 @@ import time
 
 @contextlib.contextmanager
 def silent_port():
-    """A listening port that never completes a connect: one client fills its accept queue, nobody accepts."""
+    """A listening port whose accept queue (backlog 0) holds one connection that nobody accepts."""
     with socket.create_server(("127.0.0.1", 0), backlog=0) as listener, \
             socket.create_connection(listener.getsockname()):
         yield listener.getsockname()[1]
@@ -710,8 +740,8 @@ async def first_send(port, **host):
         await made.close_pools()
 
 # %% [markdown]
-# `silent_port` is the listener that never answers; `first_send` is what a consumer's first
-# layer call does. A port with no listener, then the silent one, with a 0.3 s connect limit:
+# `silent_port` is that listener; `first_send` is what a consumer's first layer call does. A
+# port with no listener, then the silent one, with a 0.3 s connect limit:
 
 # %%
 with socket.socket() as bound_only, silent_port() as silent:
@@ -720,11 +750,25 @@ with socket.socket() as bound_only, silent_port() as silent:
     print("never answers: ", await first_send(silent, socket_connect_timeout=0.3))
 
 # %% [markdown]
-# The refused connect failed at once with `ConnectionError`. The silent port left the connect
-# hanging until the limit, then redis-py raised `TimeoutError: Timeout connecting to server`,
-# after 0.3 s here, and after the 5 s the previous cell printed when the host dict leaves it out.
-# So a layer pointed at an unreachable Redis
-# (a firewall that drops packets) holds each consumer call that long before it fails.
+# The refused connect failed at once with `ConnectionError`. The silent port neither refused
+# nor completed the connect: it hung until the limit, then redis-py raised
+# `TimeoutError: Timeout connecting to server`, after 0.3 s. Now the same first send with the
+# host dict of `settings_redis`, which leaves `socket_connect_timeout` out (a measured wait):
+
+# %%
+with silent_port() as silent:
+    started = time.monotonic()
+    outcome = await first_send(silent, socket_timeout=None)
+    waited = time.monotonic() - started
+print("settings_redis's host dict:", outcome)
+print(f"gave up after about 5 s: {4.5 < waited < 6}")
+
+# %% [markdown]
+# With no `socket_connect_timeout` in the host dict, redis-py's default applied: the send gave up
+# after 5 s, one connect attempt and no retry (a pool's connection retries only when told to,
+# `Retry(NoBackoff(), 0)` in `redis/asyncio/connection.py`). So while the Redis address does not
+# answer connects, a layer call that has to connect waits 5 s before it fails, unless the host
+# dict sets a shorter `socket_connect_timeout`.
 #
 # Any read timeout shorter than the 5 s `BZPOPMIN` kills an idle consumer the same way as the
 # plain URL; waiting out 5 s is slow, so this settings module uses 1 s:
@@ -786,10 +830,10 @@ print("a receive with socket_timeout None:", in_kernel)
 # The silent client of the 1-second daphne was closed with 1011, and its daphne logged
 # redis-py's `TimeoutError` (the close came up to a second after the crash: daphne looks for
 # finished applications once a second). The kernel's `receive` on a layer with
-# `socket_timeout: None` was still waiting after 1.5 s, without error: with no read timeout, redis-py waits as long as
-# `BZPOPMIN` blocks, and when that returns empty after 5 s the layer simply asks again (the
-# `while content is None` loop in `receive_single`, `channels_redis/core.py`). That one key in
-# the host dict is the fix, as in `settings_redis`:
+# `socket_timeout: None` was still waiting after 1.5 s, without error: with no read timeout,
+# redis-py waits as long as `BZPOPMIN` blocks, and when that returns empty after 5 s the layer
+# sends it again, as the 0.1 s layer showed in the section on how channels-redis keeps
+# messages. That one key in the host dict is the fix, as in `settings_redis`:
 #
 # ```python
 # "hosts": [{"address": REDIS_URL, "socket_timeout": None}]
@@ -810,7 +854,8 @@ class ShoutWorker(AsyncConsumer):
 
     async def shout(self, event):
         await self.channel_layer.group_send(
-            "room." + event["room"], {"type": "chat.message", "message": event["text"].upper()}
+            "room." + event["room"],
+            {"type": "chat.message", "message": event["text"].upper(), "worker": os.getpid()},
         )
 
 # %% [markdown]
@@ -844,18 +889,20 @@ ASGI_APPLICATION = "lesson.application"  # what runworker runs
 # %%
 from channels_lab.processes import run_worker
 
-with run_redis() as redis, run_worker(["shouter"], env={"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_redis"}):
+with run_redis() as redis, run_worker(["shouter"], env={"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_redis"}) as worker:
     async with redis_layer(redis) as kernel:
         lobby_member = await kernel.new_channel()
         await kernel.group_add("room.lobby", lobby_member)
         await kernel.send("shouter", {"type": "shout", "room": "lobby", "text": "wake up"})
-        print("the lobby got:", await asyncio.wait_for(kernel.receive(lobby_member), 10))
+        shout = await asyncio.wait_for(kernel.receive(lobby_member), 10)
+    print("the lobby got:", shout["message"], "| signed by the worker process:", shout["worker"] == worker.process.pid)
 
 # %% [markdown]
 # This kernel sent one message to the channel `shouter`; the worker process received it,
 # ran `ShoutWorker.shout`, and its `group_send` came back to the kernel's member of
-# `room.lobby`, in capitals. `shouter` has no `!`, so it belongs to no process: any number of
-# workers can wait on it. How they share its jobs depends on the layer, the last section's topic.
+# `room.lobby`, in capitals, with the worker's process id. `shouter` has no `!`, so it belongs
+# to no process: any number of workers can wait on it. How they share its jobs depends on the
+# layer, the last section's topic.
 
 # %% [markdown]
 # ## Two workers on one channel: shared on the core layer, copied on pub/sub
@@ -877,50 +924,82 @@ CHANNEL_LAYERS = {
 # %% [markdown]
 # Only `BACKEND` differs from `settings_redis`. `run_workers` starts several `runworker`
 # processes side by side (one per environment given). Four workers on one redis-server, two per
-# layer; the two layers use different Redis commands, so they do not see each other's jobs.
-# The kernel joins the lobby on each layer and sends three jobs on each:
+# layer. The kernel joins the lobby on each layer, sends 40 jobs at once, and notes which
+# worker process signed each shout:
 
 # %%
-from collections import Counter
-
 from channels_lab.processes import run_workers
 
 
-async def shouts_heard(kernel, jobs=3):
-    """Join the lobby, send `jobs` shout jobs to "shouter": how often each ran (shouts until 1 s passes without one)."""
+async def who_ran(kernel, runs, jobs=40):
+    """Join the lobby, send `jobs` shout jobs to "shouter" at once: each job's list of worker pids, one per run.
+
+    Waits up to 10 s for each shout while a job has fewer than `runs` runs, then until 0.5 s passes without one.
+    """
     member = await kernel.new_channel()
     await kernel.group_add("room.lobby", member)
     for n in range(jobs):
         await kernel.send("shouter", {"type": "shout", "room": "lobby", "text": f"job {n}"})
-    heard = Counter()
+    ran = {f"JOB {n}": [] for n in range(jobs)}
     with contextlib.suppress(TimeoutError):
         while True:
-            heard[(await asyncio.wait_for(kernel.receive(member), 1 if heard else 10))["message"]] += 1
-    return f"every job ran: {len(heard) == jobs} | every job ran on both workers: {set(heard.values()) == {2}}"
+            enough = all(len(pids) >= runs for pids in ran.values())
+            shout = await asyncio.wait_for(kernel.receive(member), 0.5 if enough else 10)
+            ran[shout["message"]].append(shout["worker"])
+    return ran
 
 
-with run_redis() as redis:
-    on = {name: {"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": name} for name in ("settings_redis", "settings_pubsub")}
-    with run_workers(["shouter"], [on["settings_redis"]] * 2 + [on["settings_pubsub"]] * 2):
-        peek = Redis.from_url(redis.url)
-        async with asyncio.timeout(10):  # until both pub/sub workers have subscribed to "shouter"
-            while (await peek.pubsub_numsub("shouter"))[0][1] < 2:
-                await asyncio.sleep(0.05)
-        await peek.aclose()
-        for backend in (RedisChannelLayer, RedisPubSubChannelLayer):
-            async with redis_layer(redis, backend) as kernel:
-                print(f"{backend.__name__:24}", await shouts_heard(kernel))
+def how_many(flags):
+    return "all" if all(flags) else "some" if any(flags) else "none"
+
+
+def summary(ran, workers):
+    """What `who_ran` found, against the pids of the workers started on this layer."""
+    pids = {worker.process.pid for worker in workers}
+    return (f"every job ran: {all(ran.values())}"
+            f" | on this layer's two workers: {set().union(*ran.values()) == pids}"
+            f" | each job on both: {all(set(runs) == pids for runs in ran.values())}"
+            f" | jobs run more than once: {how_many([len(runs) > 1 for runs in ran.values()])}")
+
+
+async def until_workers_wait(redis):
+    """Until both core workers block in BZPOPMIN and both pub/sub workers have subscribed to "shouter"."""
+    peek = Redis.from_url(redis.url)
+    async with asyncio.timeout(10):
+        while (sum(client["cmd"] == "bzpopmin" for client in await peek.client_list()) < 2
+               or (await peek.pubsub_numsub("shouter"))[0][1] < 2):
+            await asyncio.sleep(0.05)
+    await peek.aclose()
 
 # %% [markdown]
-# On the pub/sub layer every job ran on both workers: `send` is a `PUBLISH`, and Redis gives it
-# to every subscriber (`channels_redis/pubsub.py`, `send` and `receive`). On the core layer the
-# two workers shared the jobs: `shouter` is a sorted set, and each `BZPOPMIN` takes a job out
-# for one worker. Shared is not the same as exactly once, though. Right after its `BZPOPMIN`, a
-# worker copies the job to a backup set, `shouter$inflight`, and a task of its own a moment
-# later pops the oldest entry of that set; and before every `BZPOPMIN`, a receive moves whatever is in
-# that backup set back into the channel (`_brpop_with_clean` and `receive_single`,
-# `channels_redis/core.py`). The backup set is shared by every process, so a second worker can
-# put back a job the first is running. The moment between the two steps, held still:
+# `who_ran` sends the burst and collects the signatures: it waits for `runs` runs of every job
+# (one on the core layer; two on pub/sub, one per subscribed worker), and then for any extra.
+# `summary` compares them with the pids of the layer's own two workers; `until_workers_wait`
+# holds the jobs back until all four workers are listening.
+
+# %%
+with run_redis() as redis:
+    on = {name: {"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": name} for name in ("settings_redis", "settings_pubsub")}
+    with run_workers(["shouter"], [on["settings_redis"]] * 2 + [on["settings_pubsub"]] * 2) as workers:
+        await until_workers_wait(redis)
+        layers = [(RedisChannelLayer, workers[:2], 1), (RedisPubSubChannelLayer, workers[2:], 2)]
+        for backend, its_workers, runs in layers:
+            async with redis_layer(redis, backend) as kernel:
+                print(f"{backend.__name__:24}", summary(await who_ran(kernel, runs), its_workers))
+
+# %% [markdown]
+# On both layers every job ran, and only on that layer's two workers: the two layers use
+# different Redis commands, so neither saw the other's jobs. On the pub/sub layer each job ran
+# on both workers: `send` is a `PUBLISH`, and Redis gives it to every subscriber
+# (`channels_redis/pubsub.py`, `send` and `receive`). On the core layer the jobs were shared:
+# both workers ran jobs, but not every job ran on both, because `shouter` is a sorted set and
+# each `BZPOPMIN` takes a job out for one worker. Yet some jobs ran more than once, though each
+# was sent once. Right after its `BZPOPMIN`, a worker copies the job to a backup set,
+# `shouter$inflight`, and a task of its own a moment later pops the oldest entry of that set;
+# and before every `BZPOPMIN`, a receive moves whatever is in that backup set back into the
+# channel (`_brpop_with_clean` and `receive_single`, `channels_redis/core.py`). The backup set
+# is shared by every process, so a second worker can put back a job the first is running. The
+# moment between the two steps, held still:
 
 # %%
 with run_redis() as redis:
@@ -932,11 +1011,14 @@ with run_redis() as redis:
 
 # %% [markdown]
 # Worker A had the job, and worker B's next receive got it again, because B's clean-up found it
-# in the backup set. In the processes above this happens when B's receive starts between A's
-# `BZPOPMIN` and A's clean-up: rarely, but a test of this notebook saw it
+# in the backup set. That clean-up is the only place where the layer puts a job back into a
+# channel, so this is how the burst above ran some jobs more than once: a worker's receive
+# started while the other worker's job was between its two steps
 # ([channels_redis issue 163](https://github.com/django/channels_redis/issues/163) describes
-# it). So use the core layer wherever a channel is a work queue, and write jobs that may run
-# twice without harm (check whether the e-mail went out before sending it).
+# it). So on the core layer a shared channel spreads its jobs over the workers but may run one
+# twice, and the pub/sub layer runs every job on every worker: use the core layer for a work
+# queue, and write jobs that may run twice without harm (check whether the e-mail went out
+# before sending it).
 
 # %% [markdown]
 # ## Exercises

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import json
+import os
 
 import pytest
 from channels.layers import get_channel_layer
@@ -61,7 +62,8 @@ async def test_the_shout_worker_reaches_a_room_in_capitals(lessons):
     await layer.group_add("room.lobby", member)
     worker = ApplicationCommunicator(application, {"type": "channel", "channel": "shouter"})
     await worker.send_input({"type": "shout", "room": "lobby", "text": "wake up"})
-    assert await asyncio.wait_for(layer.receive(member), 2) == {"type": "chat.message", "message": "WAKE UP"}
+    assert await asyncio.wait_for(layer.receive(member), 2) == {
+        "type": "chat.message", "message": "WAKE UP", "worker": os.getpid()}  # signed by the process that ran it
     worker.stop()
 
 
@@ -118,11 +120,12 @@ async def test_runworker_runs_the_lesson_application_on_settings_redis(lessons, 
 
     layer = RedisChannelLayer(hosts=[{"address": redis.url, "socket_timeout": None}])
     try:
-        with run_worker(["shouter"], env={"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_redis"}):
+        with run_worker(["shouter"], env={"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": "settings_redis"}) as worker:
             member = await layer.new_channel()
             await layer.group_add("room.lobby", member)
             await layer.send("shouter", {"type": "shout", "room": "lobby", "text": "hi"})
-            assert await asyncio.wait_for(layer.receive(member), 10) == {"type": "chat.message", "message": "HI"}
+            assert await asyncio.wait_for(layer.receive(member), 10) == {
+                "type": "chat.message", "message": "HI", "worker": worker.process.pid}
     finally:
         await layer.close_pools()
 
@@ -157,40 +160,46 @@ async def test_a_layer_gives_up_connecting_after_socket_connect_timeout_where_a_
 
 
 @pytest.mark.redis
-async def test_two_workers_share_a_channel_on_the_core_layer_and_both_run_every_job_on_pubsub(lessons, redis):
+async def test_two_workers_share_a_burst_on_the_core_layer_running_some_twice_and_both_run_every_job_on_pubsub(
+        lessons, redis):
     from channels_redis.core import RedisChannelLayer
     from channels_redis.pubsub import RedisPubSubChannelLayer
     from redis.asyncio import Redis
 
     from channels_lab.processes import run_workers
 
-    async def shouts(backend):
+    async def who_ran(backend, jobs=40):
         layer = backend(hosts=[{"address": redis.url, "socket_timeout": None}])
         try:
             member = await layer.new_channel()
             await layer.group_add("room.lobby", member)
-            for n in range(3):
+            for n in range(jobs):
                 await layer.send("shouter", {"type": "shout", "room": "lobby", "text": f"job {n}"})
-            heard = []
+            ran = {f"JOB {n}": [] for n in range(jobs)}
             with contextlib.suppress(TimeoutError):
                 while True:
-                    heard.append((await asyncio.wait_for(layer.receive(member), 1 if heard else 10))["message"])
-            return sorted(heard)
+                    shout = await asyncio.wait_for(layer.receive(member), 0.5 if all(ran.values()) else 10)
+                    ran[shout["message"]].append(shout["worker"])
+            return ran
         finally:
             await (layer.close_pools() if backend is RedisChannelLayer else layer.flush())
 
     envs = [{"REDIS_URL": redis.url, "DJANGO_SETTINGS_MODULE": name}
             for name in ("settings_redis", "settings_redis", "settings_pubsub", "settings_pubsub")]
-    with run_workers(["shouter"], envs):
+    with run_workers(["shouter"], envs) as workers:
+        core_pids, pubsub_pids = ({w.process.pid for w in workers[:2]}, {w.process.pid for w in workers[2:]})
         peek = Redis.from_url(redis.url)
-        async with asyncio.timeout(10):
-            while (await peek.pubsub_numsub("shouter"))[0][1] < 2:
+        async with asyncio.timeout(10):  # both core workers blocked in BZPOPMIN, both pub/sub ones subscribed
+            while (sum(c["cmd"] == "bzpopmin" for c in await peek.client_list()) < 2
+                   or (await peek.pubsub_numsub("shouter"))[0][1] < 2):
                 await asyncio.sleep(0.05)
         await peek.aclose()
-        core = await shouts(RedisChannelLayer)
-        # shared, not exactly once: a job in flight can be put back by the other worker (next test)
-        assert set(core) == {"JOB 0", "JOB 1", "JOB 2"} and len(core) < 6, core
-        assert await shouts(RedisPubSubChannelLayer) == ["JOB 0", "JOB 0", "JOB 1", "JOB 1", "JOB 2", "JOB 2"]
+        core = await who_ran(RedisChannelLayer)
+        assert all(core.values()) and set().union(*core.values()) == core_pids, core  # shared by both
+        twice = [len(runs) > 1 for runs in core.values()]
+        assert any(twice) and not all(twice), core  # a job in flight can be put back by the other worker (next test)
+        pubsub = await who_ran(RedisPubSubChannelLayer)
+        assert all(sorted(runs) == sorted(pubsub_pids) for runs in pubsub.values()), pubsub  # once on each
 
 
 @pytest.mark.redis
