@@ -68,7 +68,7 @@ print("test_echo passed")
 #
 # | call | sends to the consumer | waits for |
 # |---|---|---|
-# | `connect(timeout=1)` | `websocket.connect` | `websocket.accept` → `(True, subprotocol)`, or `websocket.close` → `(False, code)` |
+# | `connect(timeout=1)` | `websocket.connect` | `websocket.accept` → `(True, subprotocol)`, or `websocket.close` → `(False, its code, 1000 if it has none)` |
 # | `send_to(text_data=...)` / `send_to(bytes_data=...)` | `websocket.receive` | nothing |
 # | `send_json_to(data)` | `websocket.receive` with `json.dumps(data)` | nothing |
 # | `receive_from(timeout=1)` | | one `websocket.send`: its text or bytes |
@@ -94,8 +94,10 @@ await allowed.disconnect()
 
 # %% [markdown]
 # Without an `Origin` the validator refused before the consumer ran, and `connect()` returned
-# `(False, 1000)` instead of raising; with the header the whole stack (origin check,
-# sessions, routing) ran in-process. Test the consumer class alone for its logic, and the
+# `(False, 1000)` instead of raising. The 1000 is the communicator's: the validator's close
+# carries no code, and `connect()` fills in 1000 (`channels/testing/websocket.py:43`); through
+# daphne the same refusal is an HTTP 403 answer to the handshake. With the header the whole
+# stack (origin check, sessions, routing) ran in-process. Test the consumer class alone for its logic, and the
 # whole application for routing and middleware.
 
 # %% [markdown]
@@ -267,7 +269,7 @@ await lobby.connect()
 print("nothing said:", await lobby.receive_nothing())
 await lobby.disconnect(code=1001)
 print("handlers that ran:", EVENTS)
-print("channels still in group lobby:", len(layer.groups.get("lobby", {})))
+print("group lobby still exists:", "lobby" in layer.groups)
 
 # %% [markdown]
 # `disconnect(code=1001)` delivered `websocket.disconnect`, the consumer left its group, and
@@ -289,20 +291,40 @@ class CalculatorConsumer(AsyncJsonWebsocketConsumer):
 
 # %% [markdown]
 # Dividing by zero raises in the consumer's task; the communicator re-raises it at the next
-# call that waits for the task:
+# call that waits for the task. How long that call waits, measured:
 
 # %%
+import time
+
 calculator = WebsocketCommunicator(CalculatorConsumer.as_asgi(), "/ws/calc/")
 await calculator.connect()
 await calculator.send_json_to({"divide": [1, 0]})
+started = time.monotonic()
 try:
-    await calculator.receive_json_from()
+    await calculator.receive_json_from(timeout=0.5)
 except ZeroDivisionError as error:
-    print("receive_json_from() raised the consumer's own error:", repr(error))
+    waited = time.monotonic() - started
+    print("receive_json_from(timeout=0.5) raised the consumer's own error:", repr(error))
+    print(f"after {waited:.2f} s; it waited the whole timeout: {waited >= 0.5}")
 
 # %% [markdown]
-# The test sees the consumer's own traceback, not a timeout: the communicator checks whether
-# the task ended before (and after) waiting for output.
+# The test sees the consumer's own traceback, not a timeout, but only once the whole timeout
+# has passed: `receive_output()` checks whether the task ended before waiting, then waits for
+# output that never comes, and on the timeout checks again and raises the task's error
+# (`asgiref/testing.py:99-120`). A crash costs a test its full timeout. What is left of the
+# communicator afterwards:
+
+# %%
+print("task cancelled:", calculator.future.cancelled(), "| task done:", calculator.future.done())
+try:
+    await calculator.disconnect()
+except ZeroDivisionError as error:
+    print("disconnect() raised it again:", repr(error))
+
+# %% [markdown]
+# The crashed task is done but not cancelled, and `disconnect()` does not deliver
+# `websocket.disconnect`: `send_input()` first re-raises the error of a task that has ended
+# (`asgiref/testing.py:88-97`, called through Channels' `channels/testing/application.py:11-13`).
 
 # %% [markdown]
 # ## A consumer that uses the database
@@ -409,29 +431,34 @@ for run in (1, 2):
 # %% [markdown]
 # The second run failed because the first one's `bob` was still there: tests that pass alone
 # and fail together, depending on order. One fix is to remove what the test created, after
-# the test, whether it passed or not:
+# the test, whether it passed or not, and nothing else: the users that existed before it
+# (here `alice`, from the section above) are not the test's to delete. A context manager
+# that notes which users exist before and deletes only the new ones after:
 
 # %%
 import contextlib
 
 
 @contextlib.asynccontextmanager
-async def no_users_left():
+async def new_users_removed():
+    before = [pk async for pk in User.objects.values_list("pk", flat=True)]
     try:
         yield
     finally:
-        await User.objects.all().adelete()
+        await User.objects.exclude(pk__in=before).adelete()
 
 
-await User.objects.all().adelete()
+await User.objects.filter(username="bob").adelete()  # the leaked bob
 for run in (1, 2):
-    async with no_users_left():
+    async with new_users_removed():
         await test_bob_registers()
         print(f"run {run}: passed")
-print("users left:", await User.objects.acount())
+print("users left:", [name async for name in User.objects.values_list("username", flat=True)])
+removed = await User.objects.filter(username="alice").adelete()  # alice was ours, from signup() above
 
 # %% [markdown]
-# Both runs passed and no user is left. Django's test classes offer two other ways: roll each
+# Both runs passed, and only `alice`, who was there before, is left (the cell then removes
+# her: the next sections start from an empty table). Django's test classes offer two other ways: roll each
 # test back (`TestCase`), or empty the tables after it (`TransactionTestCase`). They live in a
 # pytest file, which the next section writes.
 
@@ -447,6 +474,8 @@ print("users left:", await User.objects.acount())
 
 # %%
 # %%lesson test_consumers
+import os
+
 import pytest
 from channels.testing import WebsocketCommunicator
 
@@ -457,16 +486,19 @@ setup_django()  # uses DEMO_DATABASE from the environment
 from chat.consumers import CommandConsumer  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import SimpleTestCase, TestCase, TransactionTestCase  # noqa: E402
 
-from lesson import LobbyConsumer, SignupConsumer  # noqa: E402
+from lesson import CalculatorConsumer, LobbyConsumer, SignupConsumer  # noqa: E402
 
 # %% [markdown]
 # An `async` fixture with `yield` hands each test a connected communicator and cleans up after
 # it, passed or failed. The obvious fixture disconnects after `yield`, and that is what the
 # cells above warned against: after a timeout the consumer is cancelled, and `disconnect()`
-# raises `CancelledError`. Side by side, the obvious fixture and one that heeds the warning,
-# each with a test that waits for a greeting `LobbyConsumer` never sends:
+# raises `CancelledError`; after a crash it raises the crash again. Side by side, the obvious
+# fixture and one that heeds both warnings, each with a test that waits for a greeting
+# `LobbyConsumer` never sends, and the same careful fixture around `CalculatorConsumer`
+# dividing by zero:
 
 # %%
 # %%lesson test_consumers
@@ -483,7 +515,16 @@ async def lobby():
     communicator = WebsocketCommunicator(LobbyConsumer.as_asgi(), "/ws/lobby/")
     await communicator.connect()
     yield communicator
-    if not communicator.future.cancelled():  # a timeout cancelled the consumer: nothing to disconnect
+    if not communicator.future.done():  # cancelled by a timeout, or crashed: nothing to disconnect
+        await communicator.disconnect()
+
+
+@pytest.fixture
+async def calculator():
+    communicator = WebsocketCommunicator(CalculatorConsumer.as_asgi(), "/ws/calc/")
+    await communicator.connect()
+    yield communicator
+    if not communicator.future.done():
         await communicator.disconnect()
 
 
@@ -494,16 +535,24 @@ async def test_lobby_greets_obvious(lobby_obvious):
 async def test_lobby_greets(lobby):
     assert await lobby.receive_from(timeout=0.2) == "welcome"
 
+
+async def test_calculator_divides_by_zero(calculator):
+    await calculator.send_json_to({"divide": [1, 0]})
+    assert await calculator.receive_json_from(timeout=0.2) == {"error": "division by zero"}
+
 # %% [markdown]
-# `future` is the consumer's task: `cancelled()` is true only after a timeout cancelled it. A
-# consumer that crashed is not cancelled, so `disconnect()` still runs and reports its error.
-# To run the file, a small helper starts pytest in a fresh process, as you would from a
-# terminal (`pytest test_consumers.py::test_name`), and prints each test's outcome with its
-# error, and under a passed test what it printed (pytest's `-rP`). `PYTEST_DISABLE_PLUGIN_AUTOLOAD` and `-p pytest_asyncio.plugin` load only the plugin
-# these tests need, which makes the start faster; `-o asyncio_mode=auto` lets `async def`
-# tests and fixtures run without a marker (a project sets it in its pytest configuration, as
-# this repository's `pyproject.toml` does). The subprocess inherits this kernel's
-# `DEMO_DATABASE`, so the tests use this notebook's database file.
+# `future` is the consumer's task: `done()` is true once it ended, cancelled by a timeout or
+# crashed (`cancelled()` alone would miss the crash, and `disconnect()` would raise the
+# `ZeroDivisionError` a second time, as the cell above showed). To run the file, a small helper
+# starts pytest in a fresh process, as you would from a terminal
+# (`pytest test_consumers.py::test_name`), and prints each test's outcome with its error, and
+# under a passed test what it printed (pytest's `-rP`). `PYTEST_DISABLE_PLUGIN_AUTOLOAD` and
+# `-p pytest_asyncio.plugin` load only the plugin these tests need: pytest-django, installed
+# here, stays off unless a run names it. `-o asyncio_mode=auto` lets `async def` tests and
+# fixtures run without a marker (a project sets it in its pytest configuration, as this
+# repository's `pyproject.toml` does). Without pytest-django nothing makes a test database:
+# the subprocess inherits this kernel's `DEMO_DATABASE`, and the tests use this notebook's
+# database file.
 
 # %%
 import re
@@ -548,12 +597,13 @@ def run_pytest(*names, module="test_consumers", plugins=()):
             print(textwrap.indent(printed[name], "         "), end="")
 
 
-run_pytest("test_lobby_greets_obvious", "test_lobby_greets")
+run_pytest("test_lobby_greets_obvious", "test_lobby_greets", "test_calculator_divides_by_zero")
 
 # %% [markdown]
-# Both tests fail, as they should: no greeting came. But the obvious fixture adds an `ERROR`
-# at teardown, a `CancelledError` that hides the real failure behind a second one; the other
-# fixture reports only the `TimeoutError`. The same fixture for the demo's `CommandConsumer`,
+# The three tests fail, as they should: no greeting came, and the division crashed. But the
+# obvious fixture adds an `ERROR` at teardown, a `CancelledError` that hides the real failure
+# behind a second one; the careful fixture reports only the `TimeoutError`, and only the
+# `ZeroDivisionError`. The same fixture for the demo's `CommandConsumer`,
 # and three tests that use it:
 
 # %%
@@ -635,22 +685,43 @@ print("users in the database afterwards:", await User.objects.acount())
 # %% [markdown]
 # Both passed, and the table is empty again: the transaction held the consumer's writes and
 # the rollback undid them. These tests never disconnect, though (the consumer task is
-# cancelled when the test's event loop ends). Add the `disconnect()` every test should end with:
+# cancelled when the test's event loop ends). Add the `disconnect()` every test should end with,
+# and, beside it, two more `TestCase` tests that also touch the database through Channels: one
+# calls `database_sync_to_async` itself, one waits in `receive_nothing()` while the consumer
+# writes:
 
 # %%
 # %%lesson test_consumers
+from channels.db import database_sync_to_async  # noqa: E402
+
+
 class SignupThenDisconnect(TestCase):
     async def test_alice_registers(self):
         assert await ask_to_register("alice") == {"registered": "alice"}
-        assert await User.objects.acount() == 1
+        assert await User.objects.filter(username="alice").acount() == 1
+
+
+class CountThroughDatabaseSyncToAsync(TestCase):
+    async def test_no_users(self):
+        assert await database_sync_to_async(User.objects.count)() == 0
+        assert await User.objects.acount() == 0
+
+
+class SignupReceiveNothingFirst(TestCase):
+    async def test_alice_registers(self):
+        communicator = WebsocketCommunicator(SignupConsumer.as_asgi(), "/ws/signup/")
+        await communicator.connect()
+        await communicator.send_json_to({"register": "alice"})
+        await communicator.receive_nothing(timeout=0.2)  # the consumer's ORM call runs meanwhile
+        assert await communicator.receive_json_from() == {"registered": "alice"}
 
 # %%
-run_pytest("SignupThenDisconnect")
+run_pytest("SignupThenDisconnect", "CountThroughDatabaseSyncToAsync", "SignupReceiveNothingFirst")
 
 # %% [markdown]
-# The first query after `disconnect()` finds its database connection closed. The cause is
-# in Channels (its [issue 2118](https://github.com/django/channels/issues/2118)); the lines
-# involved, read from the installed source:
+# All three find their database connection closed. The cause is in Channels (its
+# [issue 2118](https://github.com/django/channels/issues/2118)); the lines involved, read from
+# the installed source:
 
 # %%
 import inspect
@@ -672,19 +743,23 @@ def show(function, *words):
         print(f"{path}:{first + index}  {lines[index].rstrip()}")
 
 
+show(channels.db.DatabaseSyncToAsync.thread_handler, "close_old_connections")
 show(AsyncWebsocketConsumer.websocket_disconnect, "aclose_old_connections")
 show(channels.testing.application.ApplicationCommunicator, "def ", "mock.patch")
 show(WebsocketCommunicator.disconnect, "await")
 show(BaseDatabaseWrapper.close_if_unusable_or_obsolete, "get_autocommit")
 
 # %% [markdown]
-# After its handler, `websocket_disconnect` calls `aclose_old_connections()`, Django's
-# `close_old_connections()` in a thread-sensitive thread: the test's thread. Channels'
-# communicator switches that function off with `mock.patch`, but only while `send_input()` or
-# `receive_output()` runs, and `disconnect()` sends the message and then waits in `wait()`,
-# outside the patch. Inside a transaction autocommit is off, which
-# `close_if_unusable_or_obsolete()` takes for a connection left in a bad state: it closes it,
-# and the test's transaction with it. The fix is a test class that does not rely on one
+# `database_sync_to_async` calls Django's `close_old_connections()` before and after its
+# function, in the thread it runs on: under a `TestCase`, the test's thread. After its handler,
+# `websocket_disconnect` calls it too (`aclose_old_connections()`). Channels' communicator
+# switches that function off with `mock.patch`, but only while `send_input()` or
+# `receive_output()` runs. Everything else runs outside the patch: the test's own
+# `database_sync_to_async` call; the consumer's, when the test waits in `receive_nothing()`
+# (asgiref's method, which Channels does not patch); and the handler `disconnect()` runs, since
+# it sends the message and then waits in `wait()`. Inside a transaction autocommit is off,
+# which `close_if_unusable_or_obsolete()` takes for a connection left in a bad state: it closes
+# it, and the test's transaction with it. The fix is a test class that does not rely on one
 # transaction, `TransactionTestCase`: the test's writes are committed, and Django empties
 # every table after each test.
 
@@ -693,18 +768,31 @@ show(BaseDatabaseWrapper.close_if_unusable_or_obsolete, "get_autocommit")
 class SignupThenDisconnectCommitted(TransactionTestCase):
     async def test_alice_registers(self):
         assert await ask_to_register("alice") == {"registered": "alice"}
-        assert await User.objects.acount() == 1
+        assert await User.objects.filter(username="alice").acount() == 1
+        name = connection.settings_dict["NAME"]
+        print("the database:", os.path.basename(name), "| the file DEMO_DATABASE names:", name == os.environ["DEMO_DATABASE"])
 
     async def test_alice_registers_again(self):
         assert await ask_to_register("alice") == {"registered": "alice"}
-        assert await User.objects.acount() == 1
-
-# %%
-run_pytest("SignupThenDisconnectCommitted")
-print("users in the database afterwards:", await User.objects.acount())
+        assert await User.objects.filter(username="alice").acount() == 1
 
 # %% [markdown]
-# Both pass with `disconnect()`, and the tables are empty afterwards. Leaving `disconnect()` out
+# Before running it, a user of our own in the notebook's database, `dave`, as a development
+# database has users that no test made:
+
+# %%
+await User.objects.acreate(username="dave")
+run_pytest("SignupThenDisconnectCommitted")
+print("users in the database afterwards:", [name async for name in User.objects.values_list("username", flat=True)])
+
+# %% [markdown]
+# Both pass with `disconnect()`, and the table is empty afterwards: `dave` is gone too. The
+# tests ran on the configured database, this notebook's file, and `TransactionTestCase`
+# empties every table of it after each test (`django/test/testcases.py:1253-1273`, a `flush`).
+# Django's test runner and pytest-django first make a test database and point the tests at it;
+# plain pytest, as here, does not. Copied into a project that runs its tests with plain pytest,
+# this class wipes the development database: run such tests with pytest-django (below), or
+# with settings whose `DATABASES` name a throw-away database. Leaving `disconnect()` out
 # to keep `TestCase` is no way out: the consumer's `disconnect()` handler would never be tested,
 # and its task would be cancelled instead (the lobby above showed what that leaves behind). So a
 # test that talks to a consumer which touches the database, and disconnects as every such test
@@ -720,8 +808,8 @@ print("users in the database afterwards:", await User.objects.acount())
 # (`pytest_django/fixtures.py:250-253`, `_django_db_helper`). It also makes a test database of
 # its own and migrates it (a cell below prints its name). This repository switches the plugin off
 # for its own suite (`-p no:django` in `pyproject.toml`), so the run below names it
-# (`-p pytest_django.plugin`). A second test file, `test_marked`, with two tests of each kind and
-# a last one that looks at what they left:
+# (`-p pytest_django.plugin`). A second test file, `test_marked`, with two tests of each kind,
+# the `transaction=True` ones first, and a last one that looks at what they left:
 
 # %%
 # %%lesson test_marked
@@ -729,6 +817,18 @@ import pytest
 from django.contrib.auth.models import User
 
 from test_consumers import ask_to_register
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_committed():
+    assert await ask_to_register("alice") == {"registered": "alice"}
+    assert await User.objects.filter(username="alice").acount() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_committed_again():
+    assert await ask_to_register("alice") == {"registered": "alice"}
+    assert await User.objects.filter(username="alice").acount() == 1
 
 
 @pytest.mark.django_db
@@ -744,38 +844,28 @@ async def test_in_a_transaction_again():
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_committed():
-    assert await ask_to_register("alice") == {"registered": "alice"}
-    assert await User.objects.filter(username="alice").acount() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_committed_again():
-    assert await ask_to_register("alice") == {"registered": "alice"}
-    assert await User.objects.filter(username="alice").acount() == 1
-
-
-@pytest.mark.django_db(transaction=True)
 async def test_nothing_left():
     assert [name async for name in User.objects.values_list("username", flat=True)] == []
 
 # %% [markdown]
 # Each pair registers one name twice, with `disconnect()`; the second test of a pair passes only
 # if the first one left nothing behind, and `test_nothing_left` checks that no user at all is
-# left at the end. pytest-django runs the tests in a transaction before the `transaction=True`
-# ones, which is also the order of the file:
+# left at the end. The run names the tests in the file's order:
 
 # %%
-run_pytest("test_in_a_transaction", "test_in_a_transaction_again", "test_committed", "test_committed_again",
+run_pytest("test_committed", "test_committed_again", "test_in_a_transaction", "test_in_a_transaction_again",
            "test_nothing_left", module="test_marked", plugins=["pytest_django.plugin"])
 
 # %% [markdown]
-# The plain marker did not fail on `disconnect()` the way `TestCase` did, but it isolated
-# nothing: the first test passed and left its `bob` behind, so the second found the name taken.
-# With `transaction=True` both tests passed, and `test_nothing_left` found no user at all,
-# `bob` included: the `TransactionTestCase` behind that marker empties every table after each
-# test (`django/test/testcases.py:1253-1267`, a `flush`). That is the fix, as
-# `TransactionTestCase` was above.
+# pytest-django changed the order: it ran the tests in a transaction first, then the
+# `transaction=True` ones in the file's order (`pytest_django/plugin.py:473-517` sorts them
+# the way Django's own runner does), which is why `test_nothing_left`, last in the file, is
+# also run last. The plain marker isolated nothing: the first test passed and left its `bob`
+# behind, so the second found the name taken. With `transaction=True` both tests passed, and
+# `test_nothing_left` found no user at all, `bob` included: the `TransactionTestCase` behind
+# that marker empties every table after each test (`django/test/testcases.py:1253-1273`, a
+# `flush`), here the test database's tables. That is the fix, as `TransactionTestCase` was
+# above.
 
 # %% [markdown]
 # ### Why the plain marker lets `bob` through: threads
@@ -788,8 +878,10 @@ run_pytest("test_in_a_transaction", "test_in_a_transaction_again", "test_committ
 # `asgiref/sync.py:453`; a `ThreadSensitiveContext` would change that, and these tests open
 # none). Django runs an `async def` method of a `TestCase` through `async_to_sync`
 # (`django/test/testcases.py:360`); pytest-asyncio runs an `async def` test function in an
-# event loop of its own. A probe that reports where it runs, called the consumer's way from an
-# async test of each kind, and directly from a plain (sync) test under the marker:
+# event loop of its own. A probe that reports where it runs, called through
+# `database_sync_to_async` (as `SignupConsumer` calls `register()`) from an async test of each
+# kind, and directly from a plain (sync) test under the marker; beside them, under this plugin,
+# the `SignupThenDisconnect` test that failed above:
 
 # %%
 # %%lesson test_marked
@@ -798,6 +890,8 @@ import threading
 from channels.db import database_sync_to_async
 from django.db import connection
 from django.test import TestCase
+
+from test_consumers import SignupThenDisconnect  # noqa: F401 (pytest collects it here too)
 
 
 def where_am_i():
@@ -822,7 +916,7 @@ async def test_probe():
     print("the ORM (database_sync_to_async):", await database_sync_to_async(where_am_i)())
 
 # %%
-run_pytest("WhereTestCaseRuns", "test_probe_sync", "test_probe", module="test_marked",
+run_pytest("WhereTestCaseRuns", "test_probe_sync", "test_probe", "SignupThenDisconnect", module="test_marked",
            plugins=["pytest_django.plugin"])
 
 # %% [markdown]
@@ -834,8 +928,16 @@ run_pytest("WhereTestCaseRuns", "test_probe_sync", "test_probe", module="test_ma
 # database's name shows the database the plugin made: SQLite in memory, the name Django gives
 # one when the settings set no `TEST["NAME"]` (`django/db/backends/sqlite3/creation.py:19-22`);
 # `cache=shared` makes every connection of the test process open the same one, which is how
-# the second test above found the first one's `bob`. With pytest-django, mark consumer tests
-# that touch the database `transaction=True`.
+# the second test above found the first one's `bob`.
+#
+# And `SignupThenDisconnect` passed. Nothing in Channels changed: `close_old_connections()`
+# still closed the test's connection, but Django ignores `close()` on an in-memory SQLite
+# database, because closing it would destroy the database
+# (`django/db/backends/sqlite3/base.py:222-228`). The probe's `database_sync_to_async` call is
+# harmless here for the same reason. On a database file, as in the runs without the plugin
+# above, or on PostgreSQL, the close is real, and the same test fails: a suite that passes on
+# pytest-django's in-memory SQLite can fail on the project's own database. With pytest-django,
+# mark consumer tests that touch the database `transaction=True`.
 
 # %% [markdown]
 # ## "Database queries are not allowed"
@@ -875,7 +977,7 @@ print("bob still in the database:", await User.objects.filter(username="bob").ae
 # We remove `bob` by hand:
 
 # %%
-deleted, _ = await User.objects.all().adelete()
+deleted, _ = await User.objects.filter(username="bob").adelete()
 print("rows deleted:", deleted)
 
 # %% [markdown]
@@ -909,7 +1011,7 @@ with run_daphne("lesson:application", env={"DEMO_DATABASE": str(workdir / "db.sq
         await websocket.send(json.dumps({"register": "carol"}))
         print("reply over TCP:", json.loads(await websocket.recv()))
 print("carol in the database:", await User.objects.filter(username="carol").aexists())
-deleted, _ = await User.objects.all().adelete()
+deleted, _ = await User.objects.filter(username="carol").adelete()
 print("rows deleted:", deleted)
 
 # %% [markdown]

@@ -278,9 +278,12 @@ async def test_unsafe_signup_consumer_hits_synchronous_only_operation(nb11, user
 
 
 def test_the_notebooks_test_file_judges_as_the_notebook_says(nb11, tmp_path):
-    """TestCase rolls back until disconnect() closes its connection; TransactionTestCase copes;
-    listing the database in a SimpleTestCase only silences the check; the obvious fixture adds
-    a CancelledError at teardown."""
+    """TestCase rolls back until a database_sync_to_async call outside the communicator's patch
+    (disconnect(), the test's own, the consumer's during receive_nothing()) closes its
+    connection on a database file; TransactionTestCase copes, on the configured database (the
+    file DEMO_DATABASE names); listing the database in a SimpleTestCase only silences the
+    check; the obvious fixture adds a CancelledError at teardown, the done() one adds nothing
+    to a timeout or a crash."""
     import os
     import re
     import subprocess
@@ -290,10 +293,10 @@ def test_the_notebooks_test_file_judges_as_the_notebook_says(nb11, tmp_path):
 
     tests = nb11.modules["test_consumers"].path
     env = {**os.environ, **django_env(), "DEMO_DATABASE": str(tmp_path / "db.sqlite3"),
-           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "COLUMNS": "400"}
     out = subprocess.run(
         [sys.executable, "-m", "pytest", tests.name, "-p", "pytest_asyncio.plugin", "-o", "asyncio_mode=auto",
-         "-p", "no:cacheprovider", "-v", "--tb=short", "--color=no"],
+         "-p", "no:cacheprovider", "-v", "-rfEP", "--tb=short", "--color=no"],
         cwd=tests.parent, env=env, capture_output=True, text=True, timeout=120,
     ).stdout
     outcomes = {}
@@ -302,6 +305,7 @@ def test_the_notebooks_test_file_judges_as_the_notebook_says(nb11, tmp_path):
     assert outcomes == {
         "test_lobby_greets_obvious": ["FAILED", "ERROR"],
         "test_lobby_greets": ["FAILED"],
+        "test_calculator_divides_by_zero": ["FAILED"],
         "test_ping": ["PASSED"],
         "test_add[ints]": ["PASSED"],
         "test_add[empty]": ["PASSED"],
@@ -310,19 +314,24 @@ def test_the_notebooks_test_file_judges_as_the_notebook_says(nb11, tmp_path):
         "SignupInATransaction::test_alice_registers": ["PASSED"],
         "SignupInATransaction::test_alice_registers_again": ["PASSED"],
         "SignupThenDisconnect::test_alice_registers": ["FAILED"],
+        "CountThroughDatabaseSyncToAsync::test_no_users": ["FAILED"],
+        "SignupReceiveNothingFirst::test_alice_registers": ["FAILED"],
         "SignupThenDisconnectCommitted::test_alice_registers": ["PASSED"],
         "SignupThenDisconnectCommitted::test_alice_registers_again": ["PASSED"],
         "SignupWithoutDatabase::test_signup": ["FAILED"],
         "SignupWithDatabaseListed::test_signup": ["PASSED"],
     }, out
-    assert "Cannot operate on a closed database" in out
+    assert len(re.findall(r"^FAILED .*Cannot operate on a closed database", out, re.MULTILINE)) == 3, out
+    assert "ZeroDivisionError" not in "".join(re.findall(r"^ERROR .*$", out, re.MULTILINE)), out
+    assert "the database: db.sqlite3 | the file DEMO_DATABASE names: True" in out
     assert "DatabaseOperationForbidden" in out
 
 
 def test_pytest_django_isolates_consumer_tests_only_with_transaction_true(nb11, tmp_path):
     """The plain django_db marker leaves an async test's rows behind (the ORM runs on another
     thread, outside its transaction); transaction=True runs it as a TransactionTestCase and each
-    test starts clean; the test database is SQLite in memory."""
+    test starts clean, and pytest-django runs those after the others whatever the file's order;
+    the test database is SQLite in memory, where the TestCase that disconnects passes."""
     import os
     import re
     import subprocess
@@ -338,8 +347,12 @@ def test_pytest_django_isolates_consumer_tests_only_with_transaction_true(nb11, 
          "-o", "asyncio_mode=auto", "-p", "no:cacheprovider", "-v", "-rP", "--tb=short", "--color=no"],
         cwd=tests.parent, env=env, capture_output=True, text=True, timeout=120,
     ).stdout
-    outcomes = dict(re.findall(r"^\S+?::(\S+) (PASSED|FAILED|ERROR)", out, re.MULTILINE))
+    ran = re.findall(r"^\S+?::(\S+) (PASSED|FAILED|ERROR)", out, re.MULTILINE)
+    order = [name for name, _ in ran]
+    assert order.index("test_in_a_transaction_again") < order.index("test_committed") < order.index("test_nothing_left")
+    outcomes = dict(ran)
     assert outcomes == {
+        "SignupThenDisconnect::test_alice_registers": "PASSED",
         "test_in_a_transaction": "PASSED",
         "test_in_a_transaction_again": "FAILED",
         "test_committed": "PASSED",
