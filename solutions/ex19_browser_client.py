@@ -7,11 +7,14 @@ string. It must define
 
 which opens a WebSocket to ``url``, sends every string in ``messages`` once the socket is
 open, collects as many replies as it sent messages (none, if there are none), then closes
-the socket and resolves with ``{replies: [...], code: <the close event's code>}``.
-If the connection fails before it opens, the promise rejects with an ``Error``.
+the socket and, once its close event came, resolves with
+``{replies: [...], code: <the close event's code>}``. If the server closes the socket
+first, exchange() resolves then, the same way: with the replies so far and the close
+event's code. If the connection fails before it opens, the promise rejects with an ``Error``.
 
 The tests run your script in headless Chromium against notebook 10's lesson server, whose
-``/ws/lab/`` echoes every message and whose ``/ws/refuse/`` refuses every handshake.
+``/ws/lab/`` echoes every message (the text ``close`` makes it close with 4001 instead)
+and whose ``/ws/refuse/`` refuses every handshake.
 
 Check your work:  make check EX=ex19   (or check("ex19") at the end of the notebook)
 Stuck?            make hint EX=ex19

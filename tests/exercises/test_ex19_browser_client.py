@@ -8,17 +8,25 @@ from channels_lab.browser import chromium
 from channels_lab.testing import require_chromium
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-LIMIT_MS = 4000
+LIMIT_MS = 3000
+OPEN, CLOSING = 1, 2  # WebSocket.OPEN, WebSocket.CLOSING
 
-# Runs the learner's script in the page: its result, or the error it rejected with, as data.
-RUN = """async ([source, url, messages, limit]) => {
-    const exchange = new Function(source + "\\n;return exchange;")();
-    const late = new Promise((_, reject) => setTimeout(
-        () => reject(new Error(`exchange() did not settle within ${limit} ms: did your "open" listener ever run?`)), limit));
+# Runs the learner's script in the page: its result, or the error it rejected with, as data, and the
+# readyState of every socket it made at the moment it settled (its `WebSocket` is a subclass that
+# counts them). `late` ends the message of a call that did not settle in time: what to look at.
+RUN = """async ([source, url, messages, limit, late]) => {
+    const sockets = [];
+    class WatchedWebSocket extends WebSocket {
+        constructor(...args) { super(...args); sockets.push(this); }
+    }
+    const exchange = new Function("WebSocket", source + "\\n;return exchange;")(WatchedWebSocket);
+    const timeout = new Promise((_, reject) => setTimeout(
+        () => reject(new Error(`exchange() did not settle within ${limit} ms: ${late}`)), limit));
+    const seen = (outcome) => ({...outcome, states: sockets.map((ws) => ws.readyState)});
     try {
-        return {result: await Promise.race([exchange(url, messages), late])};
+        return seen({result: await Promise.race([exchange(url, messages), timeout])});
     } catch (error) {
-        return {error: String(error), isError: error instanceof Error};
+        return seen({error: String(error), isError: error instanceof Error});
     }
 }"""
 
@@ -30,7 +38,8 @@ def script(submission):
 
 @pytest.fixture(scope="module")
 def server(script):
-    """Notebook 10's lesson server, built from its %%lesson cells: /ws/lab/ echoes, /ws/refuse/ refuses.
+    """Notebook 10's lesson server, built from its %%lesson cells: /ws/lab/ echoes (and closes with 4001
+    on the text "close"), /ws/refuse/ refuses.
 
     It needs the script first, so an unsolved stub fails without building the notebook's lessons."""
     with lesson.from_notebook("10"):
@@ -50,40 +59,79 @@ async def page(server):
         yield page
 
 
-async def run(page, script, url, messages):
+async def run(page, script, url, messages, late):
     assert isinstance(script, str), f"expected exchange_script() to return a str, got {type(script).__name__}"
-    got = await page.evaluate(RUN, [script, url, messages, LIMIT_MS])
+    got = await page.evaluate(RUN, [script, url, messages, LIMIT_MS, late])
     if "result" in got:
         assert type(got["result"]) is dict, f"expected exchange() to resolve with an object {{replies, code}}, got {got['result']!r}"
     return got
 
 
+def resolved(got):
+    if "result" not in got and "did not settle" in got["error"]:
+        pytest.fail(f"expected exchange() to resolve, but it {got['error'].split('exchange() ', 1)[1]}", pytrace=False)
+    assert "result" in got, f"expected exchange() to resolve, it rejected with {got.get('error')!r}"
+    return got["result"]
+
+
+def assert_closed_when_resolved(got):
+    """The close event had come when exchange() resolved: its socket is CLOSED, not OPEN or CLOSING."""
+    states = got["states"]
+    assert OPEN not in states, ("exchange() resolved while its socket was still OPEN: close the socket "
+                                "when the work is done, and resolve from its close event")
+    assert CLOSING not in states, ("exchange() resolved while its socket was CLOSING: close() only starts the "
+                                   "closing handshake; resolve from the close event, with the code it carries")
+
+
 async def test_sends_after_open_and_returns_the_echoes_in_order(page, server, script):
     """exchange() sends every message once the socket is open and resolves with the echoes, in order"""
     messages = ["one", "two", "three", "你好"]
-    got = await run(page, script, server.ws_url("/ws/lab/"), messages)
-    assert "result" in got, f"expected exchange() to resolve, it rejected with {got.get('error')!r}"
-    assert got["result"].get("replies") == messages, f"expected replies {messages!r}, got {got['result'].get('replies')!r}"
+    got = await run(page, script, server.ws_url("/ws/lab/"), messages,
+                    'did your "open" listener ever run and send the messages?')
+    replies = resolved(got).get("replies")
+    assert replies == messages, f"expected replies {messages!r}, got {replies!r}"
 
 
 async def test_closes_itself_and_reports_the_close_code(page, server, script):
-    """exchange() closes the socket itself and resolves with the close code the browser saw (1000)"""
-    got = await run(page, script, server.ws_url("/ws/lab/"), ["ping"])
-    assert "result" in got, f"expected exchange() to resolve, it rejected with {got.get('error')!r}"
-    assert got["result"].get("code") == 1000, f"expected code 1000, got {got['result'].get('code')!r}"
+    """exchange() closes the socket itself and resolves from the close event, with its code (1000)"""
+    got = await run(page, script, server.ws_url("/ws/lab/"), ["ping"],
+                    "after the echo came, did you close the socket, and does your close listener resolve?")
+    result = resolved(got)
+    assert_closed_when_resolved(got)
+    assert result.get("code") == 1000, f"expected code 1000, got {result.get('code')!r}"
 
 
 async def test_with_no_messages_it_opens_and_closes(page, server, script):
     """exchange(url, []) opens the socket, closes it and resolves with no replies"""
-    got = await run(page, script, server.ws_url("/ws/lab/"), [])
-    assert "result" in got, f"expected exchange() to resolve, it rejected with {got.get('error')!r}"
+    got = await run(page, script, server.ws_url("/ws/lab/"), [],
+                    "with no messages there is no reply to wait for: did you close the socket once it opened?")
+    result = resolved(got)
+    assert_closed_when_resolved(got)
     want = {"replies": [], "code": 1000}
-    assert got["result"] == want, f"expected {want!r}, got {got['result']!r}"
+    seen = {key: result.get(key) for key in want}
+    assert seen == want, f"expected {want!r}, got {result!r}"
+
+
+async def test_resolves_when_the_server_closes_first(page, server, script):
+    """When the server closes first, exchange() resolves then, with the replies so far and the server's code (4001)"""
+    got = await run(page, script, server.ws_url("/ws/lab/"), ["one", "close"],
+                    'the lesson server answered "close" by closing the socket itself (code 4001), so no second '
+                    "reply came: does your close listener resolve also when the server closed first?")
+    result = resolved(got)
+    assert_closed_when_resolved(got)
+    assert result.get("replies") == ["one"], f"expected replies ['one'] (the server closed on \"close\"), got {result.get('replies')!r}"
+    code = result.get("code")
+    assert code == 4001, (f"expected code 4001, the code of the server's close frame, got {code!r}: "
+                          "take the code from the close event (event.code), never write it yourself")
 
 
 async def test_rejects_with_an_error_when_the_handshake_is_refused(page, server, script):
     """exchange() rejects with an Error when the server refuses the connection"""
-    got = await run(page, script, server.ws_url("/ws/refuse/"), ["anyone?"])
+    got = await run(page, script, server.ws_url("/ws/refuse/"), ["anyone?"],
+                    'the server refused the handshake, so the socket never opened and your "open" listener never '
+                    "ran: does your close (or error) listener reject then?")
     assert "result" not in got, f"expected exchange() to reject, it resolved with {got['result']!r}"
-    assert "did not settle" not in got["error"], f"expected a rejection with an Error, got {got['error']!r}"
+    if "did not settle" in got["error"]:
+        pytest.fail(f"expected exchange() to reject with an Error, but it {got['error'].split('exchange() ', 1)[1]}",
+                    pytrace=False)
     assert got["isError"], f"expected the rejection to be an Error object, got {got['error']!r}"

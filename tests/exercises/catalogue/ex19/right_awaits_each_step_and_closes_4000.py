@@ -1,4 +1,4 @@
-"""ex19 rightful variant: awaits open, then each reply, one promise per step; closes with 4000 (daphne answers 1000); rejects on the error event.
+"""ex19 rightful variant: awaits open, then each reply, one promise per step (racing the close event, for a server that closes first); closes with 4000 (daphne answers 1000); rejects on the error event.
 """
 
 EXCHANGE = """
@@ -15,10 +15,12 @@ async function exchange(url, messages) {
   const replies = [];
   ws.onmessage = (event) => replies.push(event.data);
   await next(ws, "open");
+  const closed = next(ws, "close");  // the server may close first
+  let serverClosed = false;
+  closed.then(() => { serverClosed = true; });
   messages.forEach((message) => ws.send(message));
-  while (replies.length < messages.length) await next(ws, "message");
-  const closed = next(ws, "close");
-  ws.close(4000, "done");
+  while (replies.length < messages.length && !serverClosed) await Promise.race([next(ws, "message"), closed]);
+  if (!serverClosed) ws.close(4000, "done");
   const event = await closed;
   return {replies: replies.slice(), code: event.code};
 }

@@ -1,6 +1,7 @@
 """ex19 wrong answer: closes only after the last reply, so with no messages the socket stays open for ever.
 
 expect: did not settle
+expect: close the socket once it opened
 """
 
 EXCHANGE = """

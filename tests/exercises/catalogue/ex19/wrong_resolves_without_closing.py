@@ -1,0 +1,33 @@
+"""ex19 wrong answer: resolves when the last reply came and never closes the socket.
+
+expect: still OPEN
+expect: close the socket
+"""
+
+EXCHANGE = """
+async function exchange(url, messages) {
+  const ws = new WebSocket(url);
+  const replies = [];
+  let opened = false;
+  return new Promise((resolve, reject) => {
+    ws.addEventListener("open", () => {        // the event is "open", not "onopen"
+      opened = true;
+      for (const message of messages) ws.send(message);
+      if (messages.length === 0) ws.close();
+    });
+    ws.addEventListener("message", (event) => {
+      replies.push(event.data);
+      if (replies.length === messages.length) resolve({replies, code: 1000});
+    });
+    ws.addEventListener("close", (event) => {
+      if (opened) resolve({replies, code: event.code});
+      else reject(new Error(`could not connect to ${url} (close code ${event.code})`));
+    });
+  });
+}
+"""
+
+
+def exchange_script() -> str:
+    """Return JavaScript source that defines ``async function exchange(url, messages)``."""
+    return EXCHANGE
