@@ -9,11 +9,13 @@ such as ``SignupConsumer.as_asgi()``. With ``WebsocketCommunicator``, check that
    (``django.contrib.auth.models.User``; you are in async code: use the async ORM, such as
    ``await User.objects.filter(...).aexists()``, or ``database_sync_to_async``);
 3. ``{"register": "alice"}`` a second time is answered with an object that has an
-   ``"error"`` key, and there is still exactly one ``alice``;
+   ``"error"`` key (Django's ``User`` has unique usernames, so the database cannot hold a
+   second ``alice`` anyway: the answer is what to check);
 4. then disconnect.
 
 Leave the database as you found it: delete the user ``alice`` you created, and nothing else,
-even when one of your checks fails (``try``/``finally``). Raise when the consumer misbehaves
+even when one of your checks fails (``try``/``finally``). Other users, and an ``alice`` that
+was there before your check, are not yours to delete. Raise when the consumer misbehaves
 (a failing ``assert`` is fine); return nothing when all is well.
 
 Check your work:  make check EX=ex22   (or check("ex22") at the end of the notebook)

@@ -1,6 +1,7 @@
 """ex22: check_signup(application) tests a signup consumer against the database and cleans up."""
 
 import asyncio
+import traceback
 
 import pytest
 from channels.db import database_sync_to_async
@@ -84,6 +85,22 @@ class RegistersTwice(AsyncJsonWebsocketConsumer):
         await self.send_json({"registered": name})
 
 
+class SavesButAnswersOk(AsyncJsonWebsocketConsumer):
+    """saves the user but answers {"ok": true} instead of {"registered": name}"""
+
+    async def receive_json(self, content, **kwargs):
+        name = content["register"]
+        await database_sync_to_async(User.objects.get_or_create)(username=name)
+        await self.send_json({"ok": True})
+
+
+def where(error):
+    """`` at line N of your file: <code>`` for the learner's line that raised ``error``, or ''."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename.endswith("ex22_check_signup.py")]
+    return f" at line {frames[-1].lineno} of your file: {frames[-1].line}" if frames else ""
+
+
 async def run(check_signup, application):
     """None if the check passed, else the exception it raised."""
     try:
@@ -98,7 +115,8 @@ async def run(check_signup, application):
 async def test_passes_for_the_lesson_signup_consumer(check_signup, users):
     """Your check passes for notebook 11's SignupConsumer"""
     error = await run(check_signup, lesson_signup)
-    assert error is None, f"expected no error for the real consumer, got {type(error).__name__}: {error}"
+    assert error is None, (f"expected no error for the real consumer, got {type(error).__name__}"
+                           f"{': ' if str(error) else ''}{error}{where(error)}")
 
 
 async def test_leaves_the_table_as_it_found_it(check_signup, users):
@@ -108,17 +126,29 @@ async def test_leaves_the_table_as_it_found_it(check_signup, users):
     assert got == ["zoe"], f"expected usernames ['zoe'], got {got!r}"
 
 
-@pytest.mark.parametrize("consumer", [SaysRegisteredButSavesNothing, RemembersNamesInMemory, RegistersTwice],
-                         ids=["saves nothing", "only in memory", "registers twice"])
+async def test_keeps_an_alice_that_was_there_before(check_signup, users):
+    """An alice that was there before your check is kept: your check deletes only the alice it created"""
+    await database_sync_to_async(User.objects.create_user)(username="alice")
+    await run(check_signup, lesson_signup)  # fails (alice is taken), and must leave her be
+    got = await users()
+    assert got == ["alice", "zoe"], (f"an alice was there before your check, not yours to delete: expected "
+                                     f"usernames ['alice', 'zoe'], got {got!r}")
+
+
+@pytest.mark.parametrize("consumer", [SaysRegisteredButSavesNothing, RemembersNamesInMemory, RegistersTwice,
+                                      SavesButAnswersOk],
+                         ids=["saves nothing", "only in memory", "registers twice", "answers ok"])
 async def test_fails_for_a_broken_consumer(check_signup, users, consumer):
     """Your check fails for a consumer that"""
     error = await run(check_signup, consumer.as_asgi())
     assert error is not None, f"expected check_signup() to fail for a consumer that {consumer.__doc__}, but it passed"
 
 
-async def test_cleans_up_even_when_a_check_fails(check_signup, users):
-    """Even when one of your checks fails, the alice it created is deleted (try/finally)"""
-    error = await run(check_signup, RegistersTwice.as_asgi())
+@pytest.mark.parametrize("consumer", [RegistersTwice, SavesButAnswersOk], ids=["second reply", "first reply"])
+async def test_cleans_up_even_when_a_check_fails(check_signup, users, consumer):
+    """Even when one of your checks fails, the alice it created is deleted (try/finally): a check failing at the"""
+    error = await run(check_signup, consumer.as_asgi())
     got = await users()
-    assert error is not None, "expected check_signup() to fail for a consumer that registers a name twice"
-    assert got == ["zoe"], f"expected usernames ['zoe'] after the failed check, got {got!r}"
+    assert error is not None, f"expected check_signup() to fail for a consumer that {consumer.__doc__}, but it passed"
+    assert got == ["zoe"], (f"expected usernames ['zoe'] after the failed check (a consumer that {consumer.__doc__}), "
+                            f"got {got!r}")

@@ -9,6 +9,8 @@ from channels.testing import WebsocketCommunicator
 async def check_signup(application) -> None:
     from django.contrib.auth.models import User
 
+    alices = User.objects.filter(username="alice")
+    there_before = [pk async for pk in alices.values_list("pk", flat=True)]  # not this check's to delete
     communicator = WebsocketCommunicator(application, "/ws/signup/")
     connected, _ = await communicator.connect()
     assert connected, "the connection was refused"
@@ -20,4 +22,4 @@ async def check_signup(application) -> None:
         assert isinstance(reply, dict) and "error" in reply, reply
         await communicator.disconnect()
     finally:
-        await User.objects.filter(username="alice").adelete()
+        await alices.exclude(pk__in=there_before).adelete()  # only the alice this check created

@@ -1,0 +1,25 @@
+"""ex22 rightful variant: notes whether an alice was there before, and deletes alice only if she was not.
+"""
+
+from channels.testing import WebsocketCommunicator
+
+
+async def check_signup(application) -> None:
+    from django.contrib.auth.models import User
+
+    alices = User.objects.filter(username="alice")
+    alice_was_there = await alices.aexists()
+    communicator = WebsocketCommunicator(application, "/ws/signup/")
+    connected, _ = await communicator.connect()
+    assert connected, "the connection was refused"
+    try:
+        await communicator.send_json_to({"register": "alice"})
+        assert await communicator.receive_json_from() == {"registered": "alice"}
+        assert await alices.aexists(), "no user alice in the database"
+        await communicator.send_json_to({"register": "alice"})
+        reply = await communicator.receive_json_from()
+        assert isinstance(reply, dict) and "error" in reply, reply
+        await communicator.disconnect()
+    finally:
+        if not alice_was_there:
+            await alices.adelete()

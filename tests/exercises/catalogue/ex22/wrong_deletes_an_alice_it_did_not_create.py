@@ -1,0 +1,26 @@
+"""ex22 wrong answer: the finally deletes every alice, also one that was there before the check.
+
+expect: an alice was there before your check
+expect: got ['zoe']
+"""
+
+from channels.testing import WebsocketCommunicator
+
+
+async def check_signup(application) -> None:
+    from django.contrib.auth.models import User
+
+    alices = User.objects.filter(username="alice")
+    communicator = WebsocketCommunicator(application, "/ws/signup/")
+    connected, _ = await communicator.connect()
+    assert connected, "the connection was refused"
+    try:
+        await communicator.send_json_to({"register": "alice"})
+        assert await communicator.receive_json_from() == {"registered": "alice"}
+        assert await alices.aexists(), "no user alice in the database"
+        await communicator.send_json_to({"register": "alice"})
+        reply = await communicator.receive_json_from()
+        assert isinstance(reply, dict) and "error" in reply, reply
+        await communicator.disconnect()
+    finally:
+        await alices.adelete()
