@@ -222,8 +222,8 @@ application = ProtocolTypeRouter({
 #
 # `daphne -b HOST -p PORT module:application` is all it takes. Here `run_daphne` adds `-b
 # 127.0.0.1 -p 0` (a free port) and we add four production options: a 1000-byte limit on
-# incoming messages, a keepalive ping after 1 s of silence that must be answered within 1 s,
-# and `--proxy-headers` (see "Behind nginx").
+# incoming messages, keepalive pings (`--ping-interval 1`: how often they really come is shown
+# below) that must be answered within 1 s, and `--proxy-headers` (see "Behind nginx").
 
 # %%
 strict = servers.enter_context(run_daphne("lesson:application", args=(
@@ -350,25 +350,31 @@ print(status)
 
 # %%
 first = silent.recv(2)
+pinged = time.monotonic()
 print(f"first frame from the server: opcode {first[0] & 0x0F:#x} (0x9 is a ping)")
 
 # %% [markdown]
 # A ping (opcode 0x9). daphne looks for idle connections every 2 s (`daphne/server.py`, line
-# 340), so with `--ping-interval 1` it comes 1 to 3 s after the handshake. Browsers and the
-# `websockets` client answer it automatically with a pong. Our socket keeps reading and never
-# answers:
+# 340), so with `--ping-interval 1` it comes 1 to 3 s after the handshake (measured under
+# "An idle socket" below). A client must answer a ping with a pong (RFC 6455, section 5.5.2);
+# the `websockets` client does so by itself. Our socket keeps reading and never answers:
 
 # %%
 with contextlib.suppress(ConnectionResetError), silent:
     while silent.recv(1024):
         pass  # we read, but never send the pong
-print(f"the server dropped us {time.monotonic() - started:.1f} s after the handshake")
+dropped = time.monotonic()
+print(f"the server dropped us {dropped - started:.1f} s after the handshake, "
+      f"within 1 s (--ping-timeout) of its unanswered ping: {0 < dropped - pinged <= 1.1}")
 
 # %% [markdown]
-# `recv` returned nothing: daphne closed the connection shortly after the unanswered ping.
-# Real clients stay connected this way, and a dead one is found within interval + timeout.
-# Keep the proxy's read timeout (nginx's `proxy_read_timeout`, 60 s by default) longer than
-# daphne's ping interval, or the proxy cuts idle chats first.
+# `recv` returned nothing: within `--ping-timeout` of the unanswered ping, autobahn dropped the
+# connection (`autobahn/websocket/protocol.py`: lines 2213–2220 start the wait at the ping,
+# 955–965 drop). Within, not after: autobahn's timer (txaio's batched timer) cuts each deadline
+# down to a whole second of the clock (`txaio/_common.py`, line 88), so the drop comes between
+# `--ping-timeout` minus 1 s and `--ping-timeout` after the ping. Real clients stay connected this way, and a dead one is found within the
+# ping's delay (up to interval + 2 s, below) plus the timeout. A proxy in between must not
+# cut the connection during the longest silence between two pings; "Behind nginx" measures it.
 
 # %% [markdown]
 # ## Behind nginx
@@ -515,9 +521,9 @@ async with serve(echo_back, "127.0.0.1", 0) as other_server:
 # %% [markdown]
 # ### An idle socket and `proxy_read_timeout`
 #
-# nginx closes a proxied connection when the upstream sends nothing for `proxy_read_timeout`
-# (60 s by default; 4 s on this page). A chat where nobody speaks sends nothing, unless daphne
-# pings. A second daphne, started without options (so it pings only after 20 s, its default):
+# nginx closes a proxied WebSocket once nothing has crossed it for `proxy_read_timeout` (60 s
+# by default; 4 s on this page). A chat where nobody speaks sends nothing, unless daphne pings.
+# A second daphne, started without options (so it pings only after 20 s, its default):
 
 # %%
 plain = servers.enter_context(run_daphne("lesson:application"))
@@ -618,6 +624,46 @@ print(f"B: first ping more than 2.5 s after the handshake: {bool(b.pings) and b.
 # and up to 3 s for a connection opened just under 1 s before a check. So with
 # `--ping-interval 1`, `proxy_read_timeout` must be more than 3 s (4 s on this page): in general
 # more than the interval plus 2 s (in production: pings every 20 s, nginx at 60 s or more).
+#
+# nginx's page on WebSocket proxying says the connection closes when "the proxied server does
+# not transmit any data"; what nginx 1.22 does is count silence in both directions. A server
+# that reads every message and answers none, behind the page's nginx (4 s), and a client that
+# stays silent, then one that sends a message every second:
+
+# %%
+async def swallow(websocket):
+    """A `websockets` handler that reads every message and answers none."""
+    with contextlib.suppress(ConnectionClosed):  # nginx ends the connection without a close frame
+        async for _ in websocket:
+            pass
+
+
+async def talking(nginx, seconds, every=None):
+    """Through ``nginx``, send a message every ``every`` s (never if None) for ``seconds``; say how it ended."""
+    started = time.monotonic()
+    async with connect(nginx.ws_url("/"), ping_interval=None) as ws:
+        while (left := started + seconds - time.monotonic()) > 0:
+            if every:
+                await ws.send("anyone there?")
+            try:
+                await asyncio.wait_for(ws.wait_closed(), min(every or left, left))
+                return f"closed by nginx after {time.monotonic() - started:.0f} s (code {ws.close_code})"
+            except TimeoutError:
+                pass
+        return f"still open after {seconds} s"
+
+
+async with serve(swallow, "127.0.0.1", 0, ping_interval=None) as mute_server:
+    with run_nginx(SITE, daphne_port=mute_server.sockets[0].getsockname()[1]) as nginx:
+        silent_client, talking_client = await asyncio.gather(talking(nginx, 5), talking(nginx, 5, every=1))
+print("client silent:            ", silent_client)
+print("client sends every second:", talking_client)
+
+# %% [markdown]
+# The server sent nothing either time. With the client silent too, nginx closed after its 4 s;
+# with the client talking, the connection was still open after 5 s: a message either way
+# restarts nginx's timer. So only a connection silent both ways needs daphne's pings, and the
+# timeout to fear is the longest silence of the whole connection.
 
 # %% [markdown]
 # ### The client's address behind a proxy
@@ -642,7 +688,8 @@ for name, daphne in (("--proxy-headers", strict), ("no --proxy-headers", plain))
 
 # %% [markdown]
 # With `--proxy-headers` daphne reported the client's own port (nginx's `$remote_port`); without
-# it, the port of nginx's connection to daphne: every client looks like the proxy. daphne reads
+# it, not the client's: daphne then describes the TCP connection it accepted, which is nginx's
+# (`daphne/ws_protocol.py`, lines 50–53), so every client looks like the proxy. daphne reads
 # `X-Forwarded-Proto` (`daphne/ws_protocol.py`, line 60) but puts no `scheme` in a WebSocket
 # scope (`None` both times). And daphne takes the **first** address of a list (`utils.py`,
 # lines 71–72), which is why the page *replaces* `X-Forwarded-For` with `$remote_addr`. A
@@ -671,7 +718,8 @@ with run_nginx(without(SITE, "proxy_set_header X-Forwarded-Port $remote_port;"),
 print("without the X-Forwarded-Port line, daphne believes the client's port is", report["client"][1])
 
 # %% [markdown]
-# nginx passes on every header it is not told to set, so daphne believed the client's 4444. And
+# nginx passed the client's own X-Forwarded-Port on, as it passes the client's other
+# end-to-end headers unless told to set them, so daphne believed the client's 4444. And
 # use `--proxy-headers` only behind a proxy: facing clients directly, anyone can claim any
 # address and port.
 
@@ -835,7 +883,9 @@ print("Bob heard:", await alice_to_bob(*small))
 # configuration with a second `server` line, in front of the two daphnes on Redis:
 
 # %%
-TWO = replaced(SITE, "server 127.0.0.1:{daphne_port};", "server 127.0.0.1:{daphne_port};\n    server 127.0.0.1:{second_port};")
+SERVER_LINE = "server 127.0.0.1:{daphne_port};                  # daphne -p ... --proxy-headers"
+SECOND_LINE = "server 127.0.0.1:{second_port};                  # a second daphne, the same options"
+TWO = replaced(SITE, SERVER_LINE, f"{SERVER_LINE}\n    {SECOND_LINE}")
 front = scale.enter_context(run_nginx(TWO, daphne_port=small[0].port, second_port=small[1].port))
 print(re.search(r"upstream channels_lab \{.*?\}", front.conf, re.S).group())
 
@@ -948,8 +998,9 @@ await browsing.aclose()
 print("process", page_process, "restarted; Chromium and Bob closed:", bob.close_code == 1000)
 
 # %% [markdown]
-# nginx sends it new connections again once the server's `fail_timeout` has passed since the
-# failed attempt (10 s by default, with `max_fails=1`: the `server` directive's defaults).
+# How long nginx keeps sending new connections to the other server after a failed attempt is
+# set by `max_fails` and `fail_timeout` on the `server` line (nginx's upstream module
+# documentation); this page does not wait for it.
 
 
 # %% [markdown]
@@ -1209,8 +1260,8 @@ for where, index in (("the stopped server", away), ("the running server", home))
 # %% [markdown]
 # The room whose group lives on the stopped server failed at once with redis-py's
 # `ConnectionError`, raised in whatever called `group_send` (in a chat, the consumer handling a
-# message for that room). The other room still worked: a process needs its home server
-# and the server of each group it touches. The stopped server comes back on its port:
+# message for that room). The other room, whose group lives on the server still running, kept
+# working. The stopped server comes back on its port:
 
 # %%
 shards.enter_context(run_redis(port=(first, second)[away].port))
@@ -1225,9 +1276,9 @@ print("members of that room now:", await sharded.connection(away).zcard(sharded.
 # %% [markdown]
 # The connection recovered by itself (redis-py connects again at the next command), but the
 # data did not: this redis-server keeps nothing on disk (`run_redis` starts it with `--save ""
-# --appendonly no`), so it came back empty, and the room's members are gone. Clients still
-# connected see no error: they simply stop hearing the room until they reconnect and their
-# consumers `group_add` again. After losing a Redis server, restart the daphnes (their clients
+# --appendonly no`), so it came back empty, and the room's members are gone. The member still
+# listening got no error: `group_send` succeeded and reached nobody, and it hears the room again
+# only when its consumer runs `group_add` again (a client that reconnects). After losing a Redis server, restart the daphnes (their clients
 # reconnect, like the page above) or give Redis persistence.
 
 # %%

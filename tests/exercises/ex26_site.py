@@ -86,15 +86,18 @@ application = ProtocolTypeRouter({
 class StrictUpstream:
     """The ``websockets`` library's own server, echoing, on a free 127.0.0.1 port, in a thread.
 
+    It pings each connection every ``ping_interval`` seconds from the handshake (websockets'
+    keepalive), where daphne pings only at its 2 s checks.
+
     It holds to RFC 6455 §4.1 (the handshake is an HTTP/1.1 request): a request in HTTP/1.0 gets
     505 HTTP Version Not Supported (websockets/server.py:170-178 and 255-257), where daphne
     re-injects every upgrade request as HTTP/1.1 (daphne/http_protocol.py:139) and accepts it.
     """
 
-    def __init__(self):
+    def __init__(self, ping_interval: float | None = 20):
         from websockets.sync.server import serve
 
-        self.server = serve(self._echo, "127.0.0.1", 0, compression=None)
+        self.server = serve(self._echo, "127.0.0.1", 0, compression=None, ping_interval=ping_interval)
         self.port = self.server.socket.getsockname()[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
