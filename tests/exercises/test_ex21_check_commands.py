@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import traceback
 
 import pytest
 from channels.generic.websocket import JsonWebsocketConsumer
@@ -80,6 +81,35 @@ class ClosesOnBadJson(CommandConsumer):
         super().receive(text_data, bytes_data, **kwargs)
 
 
+class NoErrorKeyForBadJson(CommandConsumer):
+    """Answers bad JSON with a JSON object that has no "error" key."""
+
+    def receive(self, text_data=None, bytes_data=None, **kwargs):
+        try:
+            json.loads(text_data)
+        except json.JSONDecodeError:
+            self.send_json({"detail": "malformed JSON"})
+            return
+        super().receive(text_data, bytes_data, **kwargs)
+
+
+class RecordsDisconnect(CommandConsumer):
+    """The real consumer, noting in ``DISCONNECTS`` each close code its ``disconnect()`` saw."""
+
+    def disconnect(self, code):
+        DISCONNECTS.append(code)
+
+
+DISCONNECTS = []
+
+
+def where(error):
+    """`` at line N of your file: <code>`` for the learner's line that raised ``error``, or ''."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename.endswith("ex21_check_commands.py")]
+    return f" at line {frames[-1].lineno} of your file: {frames[-1].line}" if frames else ""
+
+
 class SilentOnBadJson(CommandConsumer):
     """Swallows bad JSON without a word."""
 
@@ -95,8 +125,26 @@ async def test_passes_for_the_demo_command_consumer(check_commands):
     """Your check passes for the demo's CommandConsumer"""
     try:
         await check_commands(CommandConsumer.as_asgi())
+    except NotImplementedError as error:
+        pytest.fail(f"check_commands() is not written yet: {error}", pytrace=False)
     except Exception as error:  # noqa: BLE001 - reported to the learner
-        pytest.fail(f"expected no error for the real consumer, got {type(error).__name__}: {error}", pytrace=False)
+        pytest.fail(f"expected no error for the real consumer, got {type(error).__name__}"
+                    f"{': ' if str(error) else ''}{error}{where(error)}", pytrace=False)
+
+
+async def test_disconnects_at_the_end(check_commands):
+    """Your check ends by disconnecting: the consumer's disconnect() runs (step 5)"""
+    DISCONNECTS.clear()
+    try:
+        await check_commands(RecordsDisconnect.as_asgi())
+    except NotImplementedError as error:
+        pytest.fail(f"check_commands() is not written yet: {error}", pytrace=False)
+    except Exception as error:  # noqa: BLE001 - reported to the learner
+        pytest.fail(f"expected no error for the real consumer, got {type(error).__name__}"
+                    f"{': ' if str(error) else ''}{error}{where(error)}", pytrace=False)
+    if not DISCONNECTS:
+        pytest.fail("the consumer's disconnect() never ran: your check did not end with "
+                    "communicator.disconnect() (step 5)", pytrace=False)
 
 
 BROKEN = {
@@ -107,6 +155,7 @@ BROKEN = {
     "crashes on bad JSON": CrashesOnBadJson,
     "closes after bad JSON": ClosesOnBadJson,
     "ignores bad JSON": SilentOnBadJson,
+    "answers bad JSON with no error key": NoErrorKeyForBadJson,
 }
 
 
