@@ -10,7 +10,8 @@ Playwright ``browser`` (headless Chromium) and the demo project served at ``base
 5. close both pages, and return the second page's log lines as a list of str.
 
 The tests' server accepts WebSockets late, as a slow network might, and not equally late:
-either page's socket may open seconds after the other's (the tests try both orders).
+either page's socket may open seconds after the other's (the tests try both orders). It
+delivers chat messages late too, and greets each socket with a line of its own.
 
 Check your work:  make check EX=ex20   (or check("ex20") at the end of the notebook)
 Stuck?            make hint EX=ex20

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from channels_lab.testing import require_chromium
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 LIMIT = 12  # seconds one call may take (a slow handshake alone may take 2 * SLOW)
 FAST, SLOW = 0.2, 2.5  # seconds before the server accepts a fast and a slow WebSocket
+LATE = 0.5  # seconds every chat message the server sends spends on the way to a page
+GREETER = "tests' server"  # each socket's first line, from the server: "tests' server: you are socket N"
 
 # Each room's order: in kitchen the first page's socket opens first, in attic it opens last.
 ORDERS = {
@@ -32,11 +35,15 @@ DELAYS = {f"/ws/rooms/{room}/": (first, later) for room, (first, later, _) in OR
 # sent while the sending page is CONNECTING is ignored by its form; one sent while the other
 # page's handshake is still waiting reaches the server before that page's consumer joined the
 # room's group. Either way the second page never shows it: every run.
+# Once open, each socket gets one line of its own ("tests' server: you are socket N"), so the two
+# pages' logs differ; the server prints which socket sent a chat message; and every chat message
+# reaches the pages LATE s after the server sent it, so reading a log before it is there fails.
 SLOW_OPEN = f"""
 import asyncio
 import collections
 import contextlib
 import itertools
+import json
 
 from demo_project.asgi import application as demo_application
 
@@ -46,17 +53,34 @@ _fast_one_through = collections.defaultdict(asyncio.Event)
 
 
 async def application(scope, receive, send):
-    if scope["type"] == "websocket":
-        path = scope["path"]
-        first, later = DELAYS.get(path, ({FAST}, {SLOW}))
-        delay = first if next(_arrivals[path]) == 0 else later
-        if delay == {SLOW}:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_fast_one_through[path].wait(), {SLOW})
-        await asyncio.sleep(delay)
-        if delay == {FAST}:
-            _fast_one_through[path].set()
-    await demo_application(scope, receive, send)
+    if scope["type"] != "websocket":
+        return await demo_application(scope, receive, send)
+    path = scope["path"]
+    first, later = DELAYS.get(path, ({FAST}, {SLOW}))
+    number = next(_arrivals[path]) + 1
+    delay = first if number == 1 else later
+    if delay == {SLOW}:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_fast_one_through[path].wait(), {SLOW})
+    await asyncio.sleep(delay)
+    if delay == {FAST}:
+        _fast_one_through[path].set()
+
+    async def watched_receive():
+        message = await receive()
+        if message["type"] == "websocket.receive":
+            print(f"ex20: socket {{number}} of {{path}} sent a message", flush=True)
+        return message
+
+    async def late_send(message):
+        if message["type"] == "websocket.send":
+            await asyncio.sleep({LATE})
+        await send(message)
+        if message["type"] == "websocket.accept":
+            line = {{"type": "message", "user": {GREETER!r}, "message": f"you are socket {{number}}"}}
+            await send({{"type": "websocket.send", "text": json.dumps(line)}})
+
+    await demo_application(scope, watched_receive, late_send)
 """
 
 
@@ -67,7 +91,8 @@ def say_in_room(submission):
 
 @pytest.fixture(scope="module")
 def server():
-    """The demo project, accepting WebSockets late: in kitchen the second page's much later, in attic the first's."""
+    """The demo project, accepting WebSockets late (in kitchen the second page's much later, in attic the
+    first's), greeting each socket with its number and delivering chat messages LATE s late."""
     with tempfile.TemporaryDirectory(prefix="channels-lab-ex20-") as folder:
         Path(folder, "ex20_slow_open.py").write_text(SLOW_OPEN)
         path = os.pathsep.join([folder, django_env()["PYTHONPATH"]])
@@ -114,7 +139,30 @@ async def test_second_page_shows_the_message(lines):
     want = f"anonymous: {TEXT}"
     for room, got in lines.items():
         assert is_list_of_str(got), f"in room {room}, expected a list of str (the second page's log lines), got {got!r}"
-        assert want in got, f"in room {room}, expected {want!r} among the lines, got {got!r}"
+        assert want in got, (f"in room {room}, expected {want!r} among the lines, got {got!r}: did you wait until "
+                             f"the second page showed it? Here each chat message reaches the pages {LATE} s late")
+
+
+def senders(server, room):
+    """The numbers of the sockets that sent a chat message in ``room``, as the tests' server printed them."""
+    said = re.findall(rf"ex20: socket (\d+) of /ws/rooms/{room}/ sent a message", server.output)
+    return {int(number) for number in said}
+
+
+async def test_returns_the_log_of_the_page_that_did_not_send(lines, server):
+    """The lines returned are the second page's, not the sender's (the server greets each socket with its number)"""
+    for room, got in lines.items():
+        assert is_list_of_str(got), f"in room {room}, expected a list of str (the second page's log lines), got {got!r}"
+        greetings = [line for line in got if line.startswith(f"{GREETER}: you are socket ")]
+        assert len(greetings) == 1, f"in room {room}, expected the line of one page's log, got {got!r}"
+        number = int(greetings[0].rsplit(" ", 1)[1])
+        for _ in range(50):  # the server's output reaches the tests a moment after it printed
+            if senders(server, room):
+                break
+            await asyncio.sleep(0.02)
+        assert number not in senders(server, room), (
+            f"in room {room}, these are the lines of the page that sent the message (socket {number}, as its line "
+            f"{greetings[0]!r} says): return the second page's log, the one that received it")
 
 
 async def test_returns_the_second_pages_log_in_order(lines):
