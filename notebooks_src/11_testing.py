@@ -756,8 +756,9 @@ show(BaseDatabaseWrapper.close_if_unusable_or_obsolete, "get_autocommit")
 # switches that function off with `mock.patch`, but only while `send_input()` or
 # `receive_output()` runs. Everything else runs outside the patch: the test's own
 # `database_sync_to_async` call; the consumer's, when the test waits in `receive_nothing()`
-# (asgiref's method, which Channels does not patch); and the handler `disconnect()` runs, since
-# it sends the message and then waits in `wait()`. Inside a transaction autocommit is off,
+# (asgiref's method, which Channels does not patch); and the consumer's `websocket_disconnect`,
+# because the communicator's `disconnect()` sends its message and then waits in `wait()`.
+# Inside a transaction autocommit is off,
 # which `close_if_unusable_or_obsolete()` takes for a connection left in a bad state: it closes
 # it, and the test's transaction with it. The fix is a test class that does not rely on one
 # transaction, `TransactionTestCase`: the test's writes are committed, and Django empties
