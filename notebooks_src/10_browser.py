@@ -23,7 +23,8 @@
 # that echoes, one that refuses, the page (its HTML and its script) and the small ASGI app that
 # serves it. They are `%%lesson` cells: each runs here *and* becomes part of the module
 # `lesson`, which daphne serves. Edit one, re-run it, and the next connection (or page
-# load) gets the new code.
+# load) gets the new code, while connections already open keep the old (the section "A lesson
+# cell edited while daphne runs" shows both).
 
 # %%
 from channels_lab import check, run_daphne, setup_django
@@ -83,8 +84,8 @@ class RefuseConsumer(AsyncWebsocketConsumer):
 # `window.labSocket`, for the cells below to inspect. `socketUrl()` decides where to dial: the
 # server listens on `127.0.0.1` of the *kernel's* machine, so a browser elsewhere (Binder,
 # JupyterHub) must go through the Jupyter server, which forwards
-# `<base URL>proxy/<port>/<path>` to `127.0.0.1:<port>` (the `jupyter-server-proxy` extension,
-# installed with the course).
+# `<base URL>proxy/<port>/<path>` to `localhost:<port>` on the kernel's machine (the
+# `jupyter-server-proxy` extension, installed with the course).
 
 # %%
 # %%lesson
@@ -399,25 +400,29 @@ print("bufferedAmount once the echo came back:", await page.evaluate("labSocket.
 too_big = await page.evaluate(
     """async (url) => {
         const ws = new WebSocket(url);
+        let errors = 0;
+        ws.addEventListener("error", () => errors++);
         await new Promise((resolve) => ws.addEventListener("open", resolve));
         ws.send(new ArrayBuffer(2 * 1024 * 1024));
         const event = await new Promise((resolve) => ws.addEventListener("close", resolve));
-        return {code: event.code, wasClean: event.wasClean};
+        return {error_events: errors, code: event.code, wasClean: event.wasClean};
     }""",
     lab_url,
 )
 print("sent 2 MiB:", too_big)
 
 # %% [markdown]
-# No error event names the size: the page only learns that the connection died (1006).
+# No `error` event came at all, let alone one naming the size: the page only learns from
+# `close` that the connection died (1006).
 # Keep messages small, or raise the limit on the server on purpose.
 
 # %% [markdown]
 # ## Calls the browser refuses
 #
 # Two mistakes throw at once: `send()` while the socket is still `CONNECTING`, and `close()`
-# with a code a script may not use (only 1000 and 3000–4999 are allowed; the 1xxx codes
-# belong to the protocol).
+# with a code a script may not use. Only 1000 and 3000–4999 are allowed: RFC 6455 (section
+# 7.4.2) keeps 1000–2999 for the protocol and its extensions, 3000–3999 for libraries and
+# frameworks (registered with IANA), 4000–4999 for private use, such as this notebook's 4001.
 
 # %%
 refused = await page.evaluate(
@@ -496,12 +501,37 @@ print(*said, sep="\n")
 # any network traffic, and the console says why: "This request has been blocked; this
 # endpoint must be available over WSS". Loopback URLs pass that check: the mixed-content
 # rules count `127.0.0.1` and `localhost` as trustworthy, so both constructors returned. Yet
-# neither socket opened: a second rule, Chromium's local network access checks, then kept
-# a page that Chromium does not count as local (`chat.example`) from reaching this machine's
-# loopback address (`net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS`), and the page got only
-# a close with 1006. A page and a server both on `127.0.0.1` over `http:`, as in every other cell
-# here, meet neither rule. What works from an `https:` page is a URL whose scheme follows the
-# page's own:
+# neither socket opened: a second rule, Chromium's local network access checks, stopped them
+# (`net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS`), and the page got only a close with 1006.
+# Local network access is a *permission*: a page that Chromium does not count as local
+# (`chat.example`) may reach this machine's loopback address once the user allows it, and
+# desktop Chrome asks with a prompt
+# ([Chrome's announcement](https://developer.chrome.com/blog/local-network-access)). Headless
+# Chromium under Playwright shows no prompt, so nobody granted it. A browser context that grants
+# it lets the same page through:
+
+# %%
+allowed = await browser.new_context(permissions=["local-network-access"])
+allowed_page = await allowed.new_page()
+await allowed_page.route(secure_origin + "/", from_daphne)
+await allowed_page.goto(secure_origin + "/")
+granted = await allowed_page.evaluate(
+    """async (url) => {
+        const ws = new WebSocket(url);
+        const event = await new Promise((resolve) => { ws.onopen = resolve; ws.onclose = resolve; });
+        ws.close();
+        return `constructed, then ${event.type}`;
+    }""",
+    lab_url,
+)
+print(f"local-network-access granted, new WebSocket({lab_url!r}): {granted}")
+await allowed.close()
+
+# %% [markdown]
+# With the permission the loopback socket opened, from the same `https:` page. A page and a
+# server both on `127.0.0.1` over `http:`, as in every other cell here, need neither the
+# permission nor `wss:`. What works from an `https:` page without asking the user is a URL
+# whose scheme follows the page's own:
 
 # %%
 print("the lesson page dialled:", await https_page.evaluate("labSocket.url"))
@@ -709,10 +739,53 @@ print("server closed first:", how_tcp_ends(TEXT_CLOSE))
 print("client closed first:", how_tcp_ends(CLOSE_1000))
 
 # %% [markdown]
-# The handshake completes either way; only the TCP ending differs, and `wasClean` follows it.
-# So after a close *started by the server* (`self.close()` in a consumer), browsers talking to
-# daphne see `wasClean: false`. A page should decide from `event.code` (4001 here), never from
-# `wasClean`.
+# The handshake completes either way; only the TCP ending differs. To see that Chromium's
+# `wasClean` follows the TCP ending and nothing else, here is a hand-made server (no daphne, no
+# Autobahn) that does what Autobahn does when it closes first, sends its close frame (4001)
+# and waits for the page's reply, and then ends the connection once with FIN, once with RST:
+
+# %%
+import struct
+from base64 import b64encode
+from hashlib import sha1
+
+WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
+
+
+def closes_first_then(ending):
+    """A WebSocket server that closes first with 4001, reads the reply, then ends TCP with FIN or RST."""
+    async def handle(reader, writer):
+        request = await reader.readuntil(b"\r\n\r\n")
+        key = next(line.split(b":", 1)[1].strip() for line in request.split(b"\r\n")
+                   if line.lower().startswith(b"sec-websocket-key:"))
+        writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Accept: " + b64encode(sha1(key + WS_GUID).digest()) + b"\r\n\r\n"
+                     + b"\x88\x02" + (4001).to_bytes(2, "big"))  # the 101, then a close frame: 4001
+        await reader.read(64)  # the page's close frame
+        if ending == "RST":  # SO_LINGER on, timeout 0: closing the socket sends a reset
+            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.close()
+    return handle
+
+
+for ending in ["FIN", "RST"]:
+    raw = await asyncio.start_server(closes_first_then(ending), "127.0.0.1", 0)
+    raw_url = f"ws://127.0.0.1:{raw.sockets[0].getsockname()[1]}/"
+    seen = await page.evaluate("""async (url) => {
+        const ws = new WebSocket(url);
+        const event = await new Promise((resolve) => ws.addEventListener("close", resolve));
+        return {code: event.code, wasClean: event.wasClean};
+    }""", raw_url)
+    raw.close()
+    await raw.wait_closed()
+    print(f"server closed first with 4001, then {ending}:", seen)
+
+# %% [markdown]
+# Same close frames, same order; only the last TCP segment differs, and `wasClean` is `true`
+# after FIN, `false` after RST. So after a close *started by the server* (`self.close()` in a
+# consumer), Chromium connected straight to daphne sees `wasClean: false`. Behind a proxy the
+# browser's TCP connection is the proxy's, and `wasClean` tells how the proxy ended it. Either
+# way a page should decide from `event.code` (4001 here), never from `wasClean`.
 
 # %% [markdown]
 # ## `error`: something failed, and that is all it says
@@ -792,6 +865,44 @@ await chat.close()
 # `tests/test_browser.py` checks the same, and that two pages in one room hear each other.
 
 # %% [markdown]
+# ## A lesson cell edited while daphne runs
+#
+# The cell that defines `LabConsumer` once more, with one line changed (`SERVER_CLOSE_CODE =
+# 4002`), run as re-running the edited cell would run it. One socket opened before the edit
+# and one after both ask the server to close; then the cell as the notebook wrote it runs
+# again.
+
+# %%
+from channels_lab.lesson import current as current_lessons
+
+written = next(source for names, source in current_lessons().modules["lesson"].parts if "LabConsumer" in names)
+edited = written.replace("SERVER_CLOSE_CODE = 4001", "SERVER_CLOSE_CODE = 4002")
+await page.evaluate("""async (url) => {
+    window.older = new WebSocket(url);
+    await new Promise((resolve) => older.addEventListener("open", resolve));
+}""", lab_url)
+get_ipython().run_cell_magic("lesson", "", edited)  # what re-running the edited cell does
+codes = await page.evaluate("""async (url) => {
+    const newer = new WebSocket(url);
+    await new Promise((resolve) => newer.addEventListener("open", resolve));
+    const codes = {};
+    for (const [name, ws] of [["opened before the edit", older], ["opened after it", newer]]) {
+        ws.send("close");
+        codes[name] = (await new Promise((resolve) => ws.addEventListener("close", resolve))).code;
+    }
+    return codes;
+}""", lab_url)
+get_ipython().run_cell_magic("lesson", "", written)  # the cell as written, again
+print(codes)
+print("SERVER_CLOSE_CODE back to", SERVER_CLOSE_CODE)
+
+# %% [markdown]
+# The socket opened after the edit closed with 4002: daphne imported the changed module for
+# that connection (`channels_lab/live.py` checks the file at every new connection). The one
+# opened before kept the consumer it started with and closed with 4001. Re-running the
+# original cell put 4001 back, here and in daphne.
+
+# %% [markdown]
 # ## Stop everything
 #
 # Closing `lab` closes Chromium, stops Playwright and stops the lesson server. The page in the
@@ -808,10 +919,11 @@ print("lesson server stopped:", server.process.poll() is not None)
 # **ex19 · A browser client that waits for `open`.** In `exercises/ex19_browser_client.py`,
 # make `exchange_script()` return JavaScript that defines `async function exchange(url,
 # messages)`: it opens a WebSocket, sends every message once the socket is open, collects as
-# many replies as it sent messages, closes the socket and resolves with
-# `{replies: [...], code: <the close event's code>}`; if the connection fails before it
-# opens, it rejects with an `Error`. The tests run it in Chromium against this notebook's
-# lesson server.
+# many replies as it sent messages, closes the socket and, once the close event came, resolves
+# with `{replies: [...], code: <the close event's code>}`. If the server closes first (the
+# lesson server does on the text `close`), it resolves then, with the replies so far and that
+# close event's code; if the connection fails before it opens, it rejects with an `Error`. The
+# tests run it in Chromium against this notebook's lesson server.
 
 # %%
 check("ex19")
@@ -823,7 +935,8 @@ check("ex19")
 # form, wait until the second page shows it, close your pages and return the second page's log
 # lines. The tests' server accepts WebSockets late, as a real network might, and not equally
 # late: it tries both orders, once with the second page's socket opening seconds after the
-# first's, once the other way round.
+# first's, once the other way round. It delivers chat messages late too, and greets each
+# socket with a line of its own.
 
 # %%
 check("ex20")

@@ -96,6 +96,21 @@ async def test_an_edited_page_script_is_served_on_the_next_request(nb10):
             assert "edited in the notebook" in response.read().decode()
 
 
+async def test_an_edited_consumer_cell_serves_new_connections_while_open_ones_keep_the_old(nb10):
+    """Notebook 10's edited-cell section: 4002 after the edit on a new connection, 4001 on an older one."""
+    lessons = lesson.active()
+    cell = next(code for _, code in lesson.cells_of(_script("10")) if "class LabConsumer" in code)
+    with run_daphne("lesson:application") as server:
+        async with connect(server.ws_url("/ws/lab/"), origin=server.origin) as older:
+            lessons.add(cell.replace("SERVER_CLOSE_CODE = 4001", "SERVER_CLOSE_CODE = 4002"))
+            async with connect(server.ws_url("/ws/lab/"), origin=server.origin) as newer:
+                for ws in (older, newer):
+                    await ws.send("close")
+                    with pytest.raises(ConnectionClosedError):
+                        await ws.recv()
+    assert (older.close_code, newer.close_code) == (4001, 4002)
+
+
 async def test_the_page_dials_through_the_jupyter_server_when_the_browser_is_elsewhere(nb10):
     """A JupyterLab page on another host goes through <base_url>proxy/<port>/; a local one dials directly."""
     from channels_lab.testing import require_chromium
@@ -139,6 +154,18 @@ async def test_the_page_served_over_https_dials_wss_and_a_ws_url_throws(nb10):
                     ws.onclose = (event) => resolve(event.code);
                 })""", f"ws://{host}:{server.port}/ws/lab/")
                 assert outcome == 1006, host
+            # local network access is a permission: a context that grants it lets the same socket open
+            allowed = await chromium.new_context(permissions=["local-network-access"])
+            page = await allowed.new_page()
+            await page.route("https://chat.example:8443/", from_daphne)
+            await page.goto("https://chat.example:8443/")
+            outcome = await page.evaluate("""(url) => new Promise((resolve) => {
+                const ws = new WebSocket(url);
+                ws.onopen = () => { ws.close(); resolve("open"); };
+                ws.onclose = (event) => resolve(event.code);
+            })""", server.ws_url("/ws/lab/"))
+            assert outcome == "open"
+            await allowed.close()
 
 
 async def test_leaving_or_closing_the_page_reaches_the_consumer_as_1001(nb10):
