@@ -740,9 +740,9 @@ print("client closed first:", how_tcp_ends(CLOSE_1000))
 
 # %% [markdown]
 # The handshake completes either way; only the TCP ending differs. To see that Chromium's
-# `wasClean` follows the TCP ending and nothing else, here is a hand-made server (no daphne, no
-# Autobahn) that does what Autobahn does when it closes first, sends its close frame (4001)
-# and waits for the page's reply, and then ends the connection once with FIN, once with RST:
+# `wasClean` follows the TCP ending, here is a hand-made server (no daphne, no Autobahn) that
+# closes first as Autobahn does (it sends its close frame, 4001, and reads the page's reply),
+# then ends the connection once with FIN and once with RST:
 
 # %%
 import struct
