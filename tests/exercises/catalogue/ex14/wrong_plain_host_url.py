@@ -1,6 +1,6 @@
 """ex14 wrong answer: lists the URL as a plain host, keeping redis-py's 5 s socket timeout.
 
-expect: keep waiting
+expect: socket_timeout=5
 """
 
 

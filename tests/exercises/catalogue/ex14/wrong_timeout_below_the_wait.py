@@ -1,6 +1,6 @@
 """ex14 wrong answer: sets a socket timeout shorter than channels-redis's 5 s BZPOPMIN wait.
 
-expect: keep waiting
+expect: socket_timeout=3
 """
 
 
