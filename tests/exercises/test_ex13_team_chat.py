@@ -20,12 +20,43 @@ async def join(app, team):
     return client
 
 
-async def heard(client, who, where):
-    """The next JSON message ``who`` gets, or a failure saying nothing came."""
+def crash_advice(error):
+    """What a consumer's exception says about the answer, in the learner's terms."""
+    text = f"{type(error).__name__}: {error}"
+    if isinstance(error, ValueError) and "No handler for message type" in str(error):
+        kind = str(error).rsplit(" ", 1)[-1]
+        if kind == "team.message":
+            return (f"the consumer crashed ({text}): a team.message event runs the method team_message "
+                    "(the type with '.' turned into '_'), so the event's type and the method must be team.message "
+                    "and team_message")
+        return (f"the consumer crashed ({text}): an event of the client's own type {kind!r} reached the group: "
+                "build the event from a fixed type and the text only")
+    if isinstance(error, KeyError):
+        return (f"the consumer crashed ({text}): the client sends {{'text': ...}} and the event carries 'text'; "
+                "read that key")
+    return f"the consumer crashed ({text})"
+
+
+async def heard(client, who, where, hint=""):
+    """The next JSON message ``who`` gets, or a failure saying nothing came or why the consumer crashed."""
     try:
         return await client.receive_json_from(timeout=2)
     except TimeoutError:
-        pytest.fail(f"{who} heard nothing within 2 s {where}", pytrace=False)
+        pytest.fail(f"{who} heard nothing within 2 s {where}{hint}", pytrace=False)
+    except Exception as error:  # noqa: BLE001 - a crashed consumer is the mistake
+        pytest.fail(f"{who} got no message {where}: {crash_advice(error)}", pytrace=False)
+
+
+def expect_message(got, who, team, text):
+    """Fail naming the wrong part if ``got`` is not exactly {"team": team, "text": text}."""
+    expected = {"team": team, "text": text}
+    if type(got) is not dict or set(got) != {"team", "text"}:
+        pytest.fail(f"{who}: expected exactly {expected!r}, got {got!r}", pytrace=False)
+    if got["team"] != team:
+        pytest.fail(f"{who}: expected 'team' to be the team from the URL, {team!r}, got {got['team']!r}"
+                    + (" (that is the group's name)" if got["team"] == f"team.{team}" else ""), pytrace=False)
+    if got["text"] != text:
+        pytest.fail(f"{who}: expected 'text' {text!r}, got {got['text']!r}", pytrace=False)
 
 
 async def test_every_member_hears_a_message_sender_included(app):
@@ -34,8 +65,7 @@ async def test_every_member_hears_a_message_sender_included(app):
     await ann.send_json_to({"text": "go red"})
     for name, client in (("the sender", ann), ("the other member", ben)):
         got = await heard(client, name, "after a member of team red sent 'go red' (does it go to the group?)")
-        assert got == {"team": "red", "text": "go red"}, (
-            f"{name}: expected {{'team': 'red', 'text': 'go red'}}, got {got!r}")
+        expect_message(got, name, "red", "go red")
     await ann.disconnect()
     await ben.disconnect()
 
@@ -45,14 +75,11 @@ async def test_the_client_cannot_choose_the_event_type(app):
     ann, ben = await join(app, "teal"), await join(app, "teal")
     await ann.send_json_to({"text": "hi", "type": "websocket.close"})
     for name, client in (("the sender", ann), ("the other member", ben)):
-        try:
-            got = await client.receive_json_from(timeout=2)
-        except Exception as error:  # noqa: BLE001 - a crashed consumer is the mistake
-            pytest.fail(f"{name} got no message after a client sent its own 'type' ({type(error).__name__}: "
-                        f"{error}): build the event from a fixed type and the text only", pytrace=False)
-        assert got == {"team": "teal", "text": "hi"}, (
-            f"{name}: expected {{'team': 'teal', 'text': 'hi'}}, got {got!r}: build the event from a fixed "
-            "type and the text only")
+        got = await heard(client, name, "after a client sent {'text': 'hi', 'type': 'websocket.close'}")
+        if type(got) is dict and set(got) - {"team", "text"}:
+            pytest.fail(f"{name}: the client's own fields reached the others, got {got!r}: build the event from "
+                        "a fixed type and the text only", pytrace=False)
+        expect_message(got, name, "teal", "hi")
     await ann.disconnect()
     await ben.disconnect()
 
@@ -61,8 +88,8 @@ async def test_another_team_hears_nothing(app):
     """Another team's members hear nothing"""
     red, blue = await join(app, "red"), await join(app, "blue")
     await red.send_json_to({"text": "red only"})
-    got = await red.receive_json_from(timeout=2)
-    assert got == {"team": "red", "text": "red only"}, f"expected the red member to hear its message, got {got!r}"
+    got = await heard(red, "the red member", "after it sent 'red only'")
+    expect_message(got, "the red member", "red", "red only")
     assert await blue.receive_nothing(timeout=0.3), (
         f"expected the blue member to hear nothing, got {await blue.receive_output()!r}")
     await red.disconnect()
@@ -73,10 +100,9 @@ async def test_code_outside_a_consumer_reaches_the_group_team_name(app):
     """Code outside a consumer reaches members through the group team.<team> and type team.message"""
     member = await join(app, "green")
     await get_channel_layer().group_send("team.green", {"type": "team.message", "text": "from the server"})
-    got = await heard(member, "a member of team green", "of a team.message sent to the group team.green: "
-                      "is the group named team.<team>, and the handler team_message?")
-    assert got == {"team": "green", "text": "from the server"}, (
-        f"expected {{'team': 'green', 'text': 'from the server'}}, got {got!r}")
+    got = await heard(member, "a member of team green", "after a team.message was sent to the group team.green",
+                      ": is the group named team.<team>, and the handler team_message?")
+    expect_message(got, "a member of team green", "green", "from the server")
     await member.disconnect()
 
 
