@@ -68,7 +68,7 @@ print("test_echo passed")
 #
 # | call | sends to the consumer | waits for |
 # |---|---|---|
-# | `connect(timeout=1)` | `websocket.connect` | `websocket.accept` → `(True, subprotocol)`, or `websocket.close` → `(False, its code, 1000 if it has none)` |
+# | `connect(timeout=1)` | `websocket.connect` | `websocket.accept` → `(True, subprotocol)`, or `websocket.close` → `(False, its code)`, or `(False, 1000)` if it sent none |
 # | `send_to(text_data=...)` / `send_to(bytes_data=...)` | `websocket.receive` | nothing |
 # | `send_json_to(data)` | `websocket.receive` with `json.dumps(data)` | nothing |
 # | `receive_from(timeout=1)` | | one `websocket.send`: its text or bytes |
@@ -610,12 +610,12 @@ run_pytest("test_lobby_greets_obvious", "test_lobby_greets", "test_calculator_di
 # %%lesson test_consumers
 @pytest.fixture
 async def commands():
-    """A connected communicator; disconnected after the test unless a timeout cancelled it."""
+    """A connected communicator; disconnected after the test unless `future.done()`: cancelled or crashed."""
     communicator = WebsocketCommunicator(CommandConsumer.as_asgi(), "/ws/commands/")
     connected, _ = await communicator.connect()
     assert connected
     yield communicator
-    if not communicator.future.cancelled():
+    if not communicator.future.done():
         await communicator.disconnect()
 
 
@@ -932,8 +932,8 @@ run_pytest("WhereTestCaseRuns", "test_probe_sync", "test_probe", "SignupThenDisc
 # the second test above found the first one's `bob`.
 #
 # And `SignupThenDisconnect` passed. Nothing in Channels changed: `close_old_connections()`
-# still closed the test's connection, but Django ignores `close()` on an in-memory SQLite
-# database, because closing it would destroy the database
+# still asked Django to close the test's connection, and that did nothing: Django ignores
+# `close()` on an in-memory SQLite database, because closing it would destroy the database
 # (`django/db/backends/sqlite3/base.py:222-228`). The probe's `database_sync_to_async` call is
 # harmless here for the same reason. On a database file, as in the runs without the plugin
 # above, or on PostgreSQL, the close is real, and the same test fails: a suite that passes on

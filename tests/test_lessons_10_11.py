@@ -271,6 +271,26 @@ async def test_calculator_crash_reaches_the_test(nb11):
         await client.receive_json_from()
 
 
+async def test_commands_fixture_tears_down_quietly_after_a_crash(nb11, monkeypatch):
+    """The notebook's ``commands`` fixture checks future.done(), so after a consumer crashed its
+    teardown skips disconnect() (which would raise the crash a second time)."""
+    tests = nb11.modules["test_consumers"].module
+
+    class Crashes(tests.CommandConsumer):
+        def receive(self, text_data=None, bytes_data=None, **kwargs):
+            raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(tests, "CommandConsumer", Crashes)
+    fixture = tests.commands.__wrapped__()
+    communicator = await anext(fixture)
+    await communicator.send_to(text_data="1/0")
+    with pytest.raises(ZeroDivisionError):
+        await communicator.receive_from()
+    assert communicator.future.done() and not communicator.future.cancelled()
+    with pytest.raises(StopAsyncIteration):
+        await anext(fixture)  # the teardown
+
+
 @pytest.fixture
 async def users_table():
     """The in-memory database's tables (every query through the one database thread), emptied after."""
