@@ -38,6 +38,14 @@ class WrongSum(CommandConsumer):
         return super().run(command)
 
 
+class AddWithoutAction(CommandConsumer):
+    """Adds rightly, but leaves "action" out of the reply."""
+
+    def run(self, command):
+        reply = super().run(command)
+        return {"result": reply["result"]} if command.get("action") == "add" else reply
+
+
 class WrongPongWithExtras(CommandConsumer):
     """Answers ping with more than the pong."""
 
@@ -152,6 +160,7 @@ BROKEN = {
     "answers ping wrongly": WrongPong,
     "answers ping with an extra field": WrongPongWithExtras,
     "adds wrongly": WrongSum,
+    "answers add with the right result but no \"action\"": AddWithoutAction,
     "crashes on bad JSON": CrashesOnBadJson,
     "closes after bad JSON": ClosesOnBadJson,
     "ignores bad JSON": SilentOnBadJson,
