@@ -23,12 +23,29 @@ def check_signup(submission):
 _built = []  # notebook 11's lessons, built at the first connection (a second's work: not for a stub)
 
 
-async def lesson_signup(scope, receive, send):
-    """Notebook 11's ``SignupConsumer``, built from its %%lesson cells when a check first connects."""
+def lesson_consumer():
+    """Notebook 11's ``SignupConsumer`` class, built from its %%lesson cells the first time."""
     if not _built:
         _built.append(lesson.from_notebook("11"))
-    consumer = _built[0].modules["lesson"].module.SignupConsumer
-    await consumer.as_asgi()(scope, receive, send)
+    return _built[0].modules["lesson"].module.SignupConsumer
+
+
+async def lesson_signup(scope, receive, send):
+    """Notebook 11's ``SignupConsumer``, built when a check first connects."""
+    await lesson_consumer().as_asgi()(scope, receive, send)
+
+
+DISCONNECTS = []
+
+
+async def records_disconnect(scope, receive, send):
+    """Notebook 11's ``SignupConsumer``, noting in ``DISCONNECTS`` each close code its ``disconnect()`` saw."""
+
+    class RecordsDisconnect(lesson_consumer()):
+        async def disconnect(self, code):
+            DISCONNECTS.append(code)
+
+    await RecordsDisconnect.as_asgi()(scope, receive, send)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -88,10 +105,10 @@ class RegistersTwice(AsyncJsonWebsocketConsumer):
 class SavesButAnswersOk(AsyncJsonWebsocketConsumer):
     """saves the user but answers {"ok": true} instead of {"registered": name}"""
 
-    async def receive_json(self, content, **kwargs):
+    async def receive_json(self, content, **kwargs):  # a taken name gets its error, as from the real one
         name = content["register"]
-        await database_sync_to_async(User.objects.get_or_create)(username=name)
-        await self.send_json({"ok": True})
+        _, created = await database_sync_to_async(User.objects.get_or_create)(username=name)
+        await self.send_json({"ok": True} if created else {"error": f"{name} is taken"})
 
 
 def where(error):
@@ -117,6 +134,16 @@ async def test_passes_for_the_lesson_signup_consumer(check_signup, users):
     error = await run(check_signup, lesson_signup)
     assert error is None, (f"expected no error for the real consumer, got {type(error).__name__}"
                            f"{': ' if str(error) else ''}{error}{where(error)}")
+
+
+async def test_disconnects_at_the_end(check_signup, users):
+    """Your check ends by disconnecting: the consumer's disconnect() runs (step 4)"""
+    DISCONNECTS.clear()
+    error = await run(check_signup, records_disconnect)
+    assert error is None, (f"expected no error for the real consumer, got {type(error).__name__}"
+                           f"{': ' if str(error) else ''}{error}{where(error)}")
+    assert DISCONNECTS, ("the consumer's disconnect() never ran: your check did not end with "
+                         "communicator.disconnect() (step 4)")
 
 
 async def test_leaves_the_table_as_it_found_it(check_signup, users):
