@@ -223,7 +223,8 @@ application = ProtocolTypeRouter({
 # `daphne -b HOST -p PORT module:application` is all it takes. Here `run_daphne` adds `-b
 # 127.0.0.1 -p 0` (a free port) and we add four production options: a 1000-byte limit on
 # incoming messages, keepalive pings (`--ping-interval 1`: how often they really come is shown
-# below) that must be answered within 1 s, and `--proxy-headers` (see "Behind nginx").
+# below) that must be answered within at most 1 s (see below), and `--proxy-headers` (see
+# "Behind nginx").
 
 # %%
 strict = servers.enter_context(run_daphne("lesson:application", args=(
@@ -360,17 +361,23 @@ print(f"first frame from the server: opcode {first[0] & 0x0F:#x} (0x9 is a ping)
 # the `websockets` client does so by itself. Our socket keeps reading and never answers:
 
 # %%
-with contextlib.suppress(ConnectionResetError), silent:
-    while silent.recv(1024):
-        pass  # we read, but never send the pong
+try:
+    with silent:
+        while silent.recv(1024):
+            pass  # we read, but never send the pong
+    ended = "closed"
+except ConnectionResetError as reset:
+    ended = f"reset: {reset.strerror}"
 dropped = time.monotonic()
-print(f"the server dropped us {dropped - started:.1f} s after the handshake, "
-      f"within 1 s (--ping-timeout) of its unanswered ping: {0 < dropped - pinged <= 1.1}")
+print(f"the connection was {ended}, {dropped - started:.1f} s after the handshake; "
+      f"within 1 s (--ping-timeout) of the unanswered ping: {0 < dropped - pinged <= 1.1}")
 
 # %% [markdown]
-# `recv` returned nothing: within `--ping-timeout` of the unanswered ping, autobahn dropped the
-# connection (`autobahn/websocket/protocol.py`: lines 2213–2220 start the wait at the ping,
-# 955–965 drop). Within, not after: autobahn's timer (txaio's batched timer) cuts each deadline
+# `recv` raised `ConnectionResetError`: within `--ping-timeout` of the unanswered ping,
+# autobahn dropped the connection, with no close frame and a TCP reset
+# (`autobahn/websocket/protocol.py`: lines 2213–2220 start the wait at the ping, 955–965 call
+# `dropConnection(abort=True)`; Twisted then closes with `SO_LINGER` 0, which sends the reset,
+# `twisted/internet/tcp.py`, lines 171–177). Within, not after: autobahn's timer (txaio's batched timer) cuts each deadline
 # down to a whole second of the clock (`txaio/_common.py`, line 88), so the drop comes between
 # `--ping-timeout` minus 1 s and `--ping-timeout` after the ping. Real clients stay connected this way, and a dead one is found within the
 # ping's delay (up to interval + 2 s, below) plus the timeout. A proxy in between must not

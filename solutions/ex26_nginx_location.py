@@ -23,8 +23,8 @@ Write LOCATION (and HTTP_LINES if you want one) so that, through nginx:
 - GET /chat/ gets the page daphne serves at /;
 - a WebSocket to /chat/ws/echo/ or /chat/ws/whoami/ reaches daphne's route without the prefix:
   the handshake succeeds (101 Switching Protocols) and messages go both ways;
-- an idle connection stays open: the servers ping it (daphne up to 3 s apart here, 20 s by
-  default; the stricter server below every 3.2 s), and nginx must not give up between two pings;
+- an idle connection stays open: daphne pings it (here up to 3 s apart; 20 s by default), and
+  nginx must not give up between two pings, with half a second to spare (a busy server pings late);
 - daphne, which believes X-Forwarded-For and X-Forwarded-Port (--proxy-headers), sees the
   browser's own address and port, for the page as for each WebSocket, whatever the browser put in
   those headers itself;

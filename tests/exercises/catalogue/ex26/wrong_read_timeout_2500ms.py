@@ -1,7 +1,7 @@
 """ex26 wrong answer: proxy_read_timeout 2500ms, above the 1 s ping interval and even above the 2 s between two of daphne's checks, but below the 3 s a new connection can wait for its first ping.
 
 expect: proxy_read_timeout
-expect: 3.2 s
+expect: 3 s apart
 """
 
 HTTP_LINES = ""

@@ -1,4 +1,4 @@
-"""ex26 wrong answer: proxy_read_timeout 3s, the longest silence daphne's pings leave here, with no margin (and below the stricter server's 3.2 s).
+"""ex26 wrong answer: proxy_read_timeout 3s, the longest silence daphne's pings leave here, with no time to spare.
 
 expect: proxy_read_timeout
 """
