@@ -1063,10 +1063,10 @@ print("temporary database removed:", not workdir.exists())
 #
 # **ex21 · Test a consumer with `WebsocketCommunicator`.** In
 # `exercises/ex21_check_commands.py`, write `check_commands(application)`: an async test of
-# the demo's `CommandConsumer` (accepts; ping gets exactly pong; add adds; bad JSON gets an error
-# and the connection stays usable; then disconnect). The grader runs it against the real
-# consumer, which must pass and see its `disconnect()` run, and against eight broken ones, each
-# of which must make it fail.
+# the demo's `CommandConsumer` (accepts; ping gets exactly pong; add gets exactly its action and
+# sum; bad JSON gets an error and the connection stays usable; then disconnect). The grader runs
+# it against the real consumer, which must pass and see its `disconnect()` run, and against nine
+# broken ones, each of which must make it fail.
 
 # %%
 check("ex21")
@@ -1075,7 +1075,8 @@ check("ex21")
 # **ex22 · Test a consumer that writes to the database, and clean up.** In
 # `exercises/ex22_check_signup.py`, write `check_signup(application)`: register `alice`
 # through the consumer, check the row with the async ORM, check that a second `alice` is
-# refused, and delete the `alice` you created and nothing else, even when a check fails.
+# refused, disconnect, and delete the `alice` you created and nothing else, even when a check
+# fails.
 
 # %%
 check("ex22")
