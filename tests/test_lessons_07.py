@@ -160,7 +160,7 @@ async def test_a_layer_gives_up_connecting_after_socket_connect_timeout_where_a_
 
 
 @pytest.mark.redis
-async def test_two_workers_share_a_burst_on_the_core_layer_running_some_twice_and_both_run_every_job_on_pubsub(
+async def test_two_workers_share_a_burst_on_the_core_layer_and_both_run_every_job_on_pubsub(
         lessons, redis):
     from channels_redis.core import RedisChannelLayer
     from channels_redis.pubsub import RedisPubSubChannelLayer
@@ -196,8 +196,8 @@ async def test_two_workers_share_a_burst_on_the_core_layer_running_some_twice_an
         await peek.aclose()
         core = await who_ran(RedisChannelLayer)
         assert all(core.values()) and set().union(*core.values()) == core_pids, core  # shared by both
-        twice = [len(runs) > 1 for runs in core.values()]
-        assert any(twice) and not all(twice), core  # a job in flight can be put back by the other worker (next test)
+        # some jobs may run twice (a race, so possibly none: the next test holds it still), never all of them
+        assert not all(len(runs) > 1 for runs in core.values()), core
         pubsub = await who_ran(RedisPubSubChannelLayer)
         assert all(sorted(runs) == sorted(pubsub_pids) for runs in pubsub.values()), pubsub  # once on each
 
@@ -215,3 +215,73 @@ async def test_on_the_core_layer_a_second_receiver_puts_back_and_gets_a_job_stil
     finally:
         await a.close_pools()
         await b.close_pools()
+
+
+async def test_on_the_in_memory_layer_an_expired_message_takes_its_channel_out_of_every_group():
+    """channels/layers.py _clean_expired -> _remove_from_groups, run by group_send and receive."""
+    from channels.layers import InMemoryChannelLayer
+
+    layer = InMemoryChannelLayer(expiry=0.2)
+    member = await layer.new_channel()
+    for group in ("everyone", "news"):
+        await layer.group_add(group, member)
+    await layer.group_send("everyone", {"type": "note"})
+    await asyncio.sleep(0.3)
+    await layer.group_send("news", {"type": "note"})
+    assert {group: len(members) for group, members in layer.groups.items()} == {"everyone": 0, "news": 0}
+
+
+@pytest.mark.redis
+async def test_core_checks_group_names_and_pubsub_does_not(redis):
+    from channels_redis.core import RedisChannelLayer
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    core = RedisChannelLayer(hosts=[{"address": redis.url, "socket_timeout": None}])
+    pubsub = RedisPubSubChannelLayer(hosts=[{"address": redis.url, "socket_timeout": None}])
+    try:
+        with pytest.raises(TypeError):
+            await core.group_add("user@x.com", await core.new_channel())
+        mine = await pubsub.new_channel()
+        await pubsub.group_add("user@x.com", mine)
+        await pubsub.group_send("user@x.com", {"type": "note", "text": "hi"})
+        assert (await asyncio.wait_for(pubsub.receive(mine), 2))["text"] == "hi"
+    finally:
+        await core.close_pools()
+        await pubsub.flush()
+
+
+@pytest.mark.redis
+async def test_core_group_send_drops_what_a_full_key_cannot_hold_without_an_error(redis):
+    from channels_redis.core import RedisChannelLayer
+
+    layer = RedisChannelLayer(hosts=[{"address": redis.url, "socket_timeout": None}], capacity=3)
+    try:
+        reader = await layer.new_channel()
+        await layer.group_add("ticks", reader)
+        for n in range(5):
+            await layer.group_send("ticks", {"type": "tick", "n": n})
+        got = []
+        with contextlib.suppress(TimeoutError):
+            while True:
+                got.append((await asyncio.wait_for(layer.receive(reader), 0.2))["n"])
+        assert got == [0, 1, 2]
+    finally:
+        await layer.close_pools()
+
+
+@pytest.mark.redis
+async def test_a_timed_out_pubsub_receive_drops_the_channel_and_what_comes_next(redis):
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    layer = RedisPubSubChannelLayer(hosts=[{"address": redis.url, "socket_timeout": None}])
+    try:
+        mine = await layer.new_channel()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(layer.receive(mine), 0.1)
+        assert mine not in layer.channels
+        await layer.send(mine, {"type": "note"})
+        await asyncio.sleep(0.1)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(layer.receive(mine), 0.2)
+    finally:
+        await layer.flush()
