@@ -66,6 +66,12 @@ async def test_every_member_hears_a_message_sender_included(app):
     for name, client in (("the sender", ann), ("the other member", ben)):
         got = await heard(client, name, "after a member of team red sent 'go red' (does it go to the group?)")
         expect_message(got, name, "red", "go red")
+    if not await ann.receive_nothing(timeout=0.2):
+        pytest.fail(f"the sender heard its own message twice: the group already includes the sender, so send it "
+                    f"only to the group (the second was {await ann.receive_output()!r})", pytrace=False)
+    if not await ben.receive_nothing(timeout=0.2):
+        pytest.fail(f"the other member heard the message twice: send it to the group once "
+                    f"(the second was {await ben.receive_output()!r})", pytrace=False)
     await ann.disconnect()
     await ben.disconnect()
 
