@@ -217,7 +217,8 @@ except TimeoutError:
 # must be shorter than 100 characters. A channel name may in addition have one `!`, followed by
 # the process-specific part (`channels/layers.py`, `channel_name_regex` and `group_name_regex`).
 # The patterns write digits as `\d` and the part after `!` with `\w`, and in Python both match
-# Unicode, not only ASCII; `٣` below is the Arabic-Indic digit three:
+# Unicode, not only ASCII: `\d` any decimal digit (`٣` below is the Arabic-Indic digit three; the
+# superscript `²` is no decimal digit), `\w` letters such as `é` too:
 
 # %%
 def verdict(check_name, name):
@@ -228,7 +229,8 @@ def verdict(check_name, name):
         return "TypeError"
 
 
-for name in ["room.lobby", "specific.abc!def", "user@x.com", "room.٣", "room.é", "g" * 99, "g" * 100]:
+for name in ["room.lobby", "specific.abc!def", "user@x.com", "room.٣", "room.²", "room.é",
+             "specific.abc!é", "g" * 99, "g" * 100]:
     label = name if len(name) < 20 else f"{len(name)} letters"
     print(f"{label:17} as a channel: {verdict(layer.require_valid_channel_name, name):9}"
           f" as a group: {verdict(layer.require_valid_group_name, name)}")
@@ -239,10 +241,12 @@ except TypeError as error:
 
 # %% [markdown]
 # `!` is fine in a channel name and refused in a group name; `@` is refused in both, and so are
-# 100 letters where 99 pass. Any Unicode digit passes, a letter outside `a`–`z` such as `é` does
-# not. The in-memory layer's `group_add` runs the same check, so naming a group after an e-mail
-# address fails with `TypeError` there, as on the core Redis layer; the pub/sub layer checks
-# nothing (its section shows it). Encode such names first, for example `f"user.{user.pk}"`.
+# 100 letters where 99 pass. A Unicode decimal digit such as `٣` passes and the superscript `²`
+# is refused. A letter outside `a`–`z` such as `é` is refused everywhere but after the `!` of a
+# channel name, where `\w` accepts it (`specific.abc!é`). The in-memory layer's `group_add` runs
+# the same check, so naming a group after an e-mail address fails with `TypeError` there, as on
+# the core Redis layer; the pub/sub layer checks nothing (its section shows it).
+# Encode such names first, for example `f"user.{user.pk}"`.
 
 # %% [markdown]
 # ## An async room per URL
@@ -825,7 +829,9 @@ for label, entry in [("plain URL", "redis://127.0.0.1:6379"),
           f"socket_connect_timeout={connection.socket_connect_timeout}")
 
 # %% [markdown]
-# The plain URL gives reads the 5 s limit; `socket_timeout: None` removes it for reads only.
+# The plain URL gives reading a reply and sending a command the 5 s limit (`send_packed_command`
+# in `redis/asyncio/connection.py` waits at most `socket_timeout`); `socket_timeout: None` removes
+# it for reads and writes, not for connecting.
 # Connecting has a limit of its own, `socket_connect_timeout` (5 s by default,
 # `redis/_defaults.py`), which bounds the TCP connect alone: redis-py opens the connection inside
 # `async_timeout(self.socket_connect_timeout)` (`redis/asyncio/connection.py`, `_connect`). The
