@@ -10,19 +10,52 @@ from channels_lab.testing import require_chromium
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 LIMIT_MS = 3000
 OPEN, CLOSING = 1, 2  # WebSocket.OPEN, WebSocket.CLOSING
+HANDSHAKE, FIRST_ECHO = 1.0, 0.8  # seconds late on /ws/slow/: the server accepts, then sends its first reply
+SLOW_LIMIT_MS = 8000  # a right exchange() takes about 2 s there
+
+# The lesson server behind a slow network: on /ws/slow/ it is /ws/lab/, but accepts every handshake
+# HANDSHAKE s late and sends each connection's first reply FIRST_ECHO s late. A script that sends
+# after a fixed pause sends while the socket is CONNECTING; one that closes after a fixed pause
+# closes before every echo came back.
+SLOW_LAB = f"""
+import asyncio
+
+from lesson import application as lab
+
+
+async def application(scope, receive, send):
+    if scope["type"] != "websocket" or scope["path"] != "/ws/slow/":
+        return await lab(scope, receive, send)
+    await asyncio.sleep({HANDSHAKE})
+    first = True
+
+    async def late_send(message):
+        nonlocal first
+        if message["type"] == "websocket.send" and first:
+            first = False
+            await asyncio.sleep({FIRST_ECHO})
+        await send(message)
+
+    return await lab({{**scope, "path": "/ws/lab/"}}, receive, late_send)
+"""
 
 # Runs the learner's script in the page: its result, or the error it rejected with, as data, and the
 # readyState of every socket it made at the moment it settled (its `WebSocket` is a subclass that
-# counts them). `late` ends the message of a call that did not settle in time: what to look at.
+# counts them), and what it sent while a socket was still CONNECTING (send() then throws).
+# `late` ends the message of a call that did not settle in time: what to look at.
 RUN = """async ([source, url, messages, limit, late]) => {
-    const sockets = [];
+    const sockets = [], early = [];
     class WatchedWebSocket extends WebSocket {
         constructor(...args) { super(...args); sockets.push(this); }
+        send(data) {
+            if (this.readyState === WebSocket.CONNECTING) early.push(String(data));
+            return super.send(data);
+        }
     }
     const exchange = new Function("WebSocket", source + "\\n;return exchange;")(WatchedWebSocket);
     const timeout = new Promise((_, reject) => setTimeout(
         () => reject(new Error(`exchange() did not settle within ${limit} ms: ${late}`)), limit));
-    const seen = (outcome) => ({...outcome, states: sockets.map((ws) => ws.readyState)});
+    const seen = (outcome) => ({...outcome, early, states: sockets.map((ws) => ws.readyState)});
     try {
         return seen({result: await Promise.race([exchange(url, messages), timeout])});
     } catch (error) {
@@ -39,12 +72,13 @@ def script(submission):
 @pytest.fixture(scope="module")
 def server(script):
     """Notebook 10's lesson server, built from its %%lesson cells: /ws/lab/ echoes (and closes with 4001
-    on the text "close"), /ws/refuse/ refuses.
+    on the text "close"), /ws/refuse/ refuses; /ws/slow/ is /ws/lab/ behind a slow network.
 
     It needs the script first, so an unsolved stub fails without building the notebook's lessons."""
-    with lesson.from_notebook("10"):
+    with lesson.from_notebook("10") as lessons:
+        lessons.add(SLOW_LAB, module="slow_lab")
         try:
-            with run_daphne("lesson:application") as server:
+            with run_daphne("slow_lab:application") as server:
                 yield server
         finally:
             lesson.use(None)
@@ -59,9 +93,9 @@ async def page(server):
         yield page
 
 
-async def run(page, script, url, messages, late):
+async def run(page, script, url, messages, late, limit=LIMIT_MS):
     assert isinstance(script, str), f"expected exchange_script() to return a str, got {type(script).__name__}"
-    got = await page.evaluate(RUN, [script, url, messages, LIMIT_MS, late])
+    got = await page.evaluate(RUN, [script, url, messages, limit, late])
     if "result" in got:
         assert type(got["result"]) is dict, f"expected exchange() to resolve with an object {{replies, code}}, got {got['result']!r}"
     return got
@@ -89,6 +123,23 @@ async def test_sends_after_open_and_returns_the_echoes_in_order(page, server, sc
     got = await run(page, script, server.ws_url("/ws/lab/"), messages,
                     'did your "open" listener ever run and send the messages?')
     replies = resolved(got).get("replies")
+    assert replies == messages, f"expected replies {messages!r}, got {replies!r}"
+
+
+async def test_waits_for_open_and_every_echo_on_a_slow_network(page, server, script):
+    """On a slow network (the handshake takes 1 s, the first echo 0.8 s more) exchange() still sends once open and waits for every echo"""
+    messages = ["one", "two", "three"]
+    got = await run(page, script, server.ws_url("/ws/slow/"), messages,
+                    f"the handshake took {HANDSHAKE:g} s here and the first echo {FIRST_ECHO:g} s more: did you send "
+                    'from the "open" listener, and close once every reply came?', SLOW_LIMIT_MS)
+    assert got["early"] == [], (f"the messages were sent before the socket opened: {got['early']!r} went while it "
+                                f"was CONNECTING (here for {HANDSHAKE:g} s): send from the \"open\" listener, "
+                                "not after a pause")
+    replies = resolved(got).get("replies")
+    if type(replies) is list and len(replies) < len(messages) and replies == messages[:len(replies)]:
+        pytest.fail(f"the socket was closed before every echo came back (replies {replies!r} of {messages!r}; here "
+                    f"the first echo came {FIRST_ECHO:g} s late): count the replies and close after the last one, "
+                    "not after a pause", pytrace=False)
     assert replies == messages, f"expected replies {messages!r}, got {replies!r}"
 
 
