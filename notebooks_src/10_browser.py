@@ -22,9 +22,9 @@
 # Everything the browser talks to in this notebook is defined in the next cells: a consumer
 # that echoes, one that refuses, the page (its HTML and its script) and the small ASGI app that
 # serves it. They are `%%lesson` cells: each runs here *and* becomes part of the module
-# `lesson`, which daphne serves. Edit one, re-run it, and the next connection (or page
-# load) gets the new code, while connections already open keep the old (the section "A lesson
-# cell edited while daphne runs" shows both).
+# `lesson`, which daphne serves. Edit one, re-run it, and the next connection gets the new
+# code, while connections already open keep the old (the section "A lesson cell edited while
+# daphne runs" shows both, with a consumer's cell).
 
 # %%
 from channels_lab import check, run_daphne, setup_django
@@ -870,7 +870,7 @@ await chat.close()
 # The cell that defines `LabConsumer` once more, with one line changed (`SERVER_CLOSE_CODE =
 # 4002`), run as re-running the edited cell would run it. One socket opened before the edit
 # and one after both ask the server to close; then the cell as the notebook wrote it runs
-# again.
+# again, and a third socket, opened after that, asks too.
 
 # %%
 from channels_lab.lesson import current as current_lessons
@@ -893,6 +893,12 @@ codes = await page.evaluate("""async (url) => {
     return codes;
 }""", lab_url)
 get_ipython().run_cell_magic("lesson", "", written)  # the cell as written, again
+codes["opened after the restore"] = await page.evaluate("""async (url) => {
+    const ws = new WebSocket(url);
+    await new Promise((resolve) => ws.addEventListener("open", resolve));
+    ws.send("close");
+    return (await new Promise((resolve) => ws.addEventListener("close", resolve))).code;
+}""", lab_url)
 print(codes)
 print("SERVER_CLOSE_CODE back to", SERVER_CLOSE_CODE)
 
@@ -900,7 +906,8 @@ print("SERVER_CLOSE_CODE back to", SERVER_CLOSE_CODE)
 # The socket opened after the edit closed with 4002: daphne imported the changed module for
 # that connection (`channels_lab/live.py` checks the file at every new connection). The one
 # opened before kept the consumer it started with and closed with 4001. Re-running the
-# original cell put 4001 back, here and in daphne.
+# original cell put 4001 back, here (the printed `SERVER_CLOSE_CODE`) and in daphne: the
+# socket opened after the restore closed with 4001.
 
 # %% [markdown]
 # ## Stop everything
@@ -923,7 +930,8 @@ print("lesson server stopped:", server.process.poll() is not None)
 # with `{replies: [...], code: <the close event's code>}`. If the server closes first (the
 # lesson server does on the text `close`), it resolves then, with the replies so far and that
 # close event's code; if the connection fails before it opens, it rejects with an `Error`. The
-# tests run it in Chromium against this notebook's lesson server.
+# tests run it in Chromium against this notebook's lesson server, once behind a slow network
+# (the handshake and the first echo come late), so a fixed pause is never long enough.
 
 # %%
 check("ex19")
@@ -935,8 +943,8 @@ check("ex19")
 # form, wait until the second page shows it, close your pages and return the second page's log
 # lines. The tests' server accepts WebSockets late, as a real network might, and not equally
 # late: it tries both orders, once with the second page's socket opening seconds after the
-# first's, once the other way round. It delivers chat messages late too, and greets each
-# socket with a line of its own.
+# first's, once the other way round. It delivers chat messages late too, later to the page
+# that did not send them than to the sender, and greets each socket with a line of its own.
 
 # %%
 check("ex20")

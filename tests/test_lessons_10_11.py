@@ -97,7 +97,8 @@ async def test_an_edited_page_script_is_served_on_the_next_request(nb10):
 
 
 async def test_an_edited_consumer_cell_serves_new_connections_while_open_ones_keep_the_old(nb10):
-    """Notebook 10's edited-cell section: 4002 after the edit on a new connection, 4001 on an older one."""
+    """Notebook 10's edited-cell section: 4002 after the edit on a new connection, 4001 on an older one,
+    and 4001 again on a connection opened after the cell as written ran again."""
     lessons = lesson.active()
     cell = next(code for _, code in lesson.cells_of(_script("10")) if "class LabConsumer" in code)
     with run_daphne("lesson:application") as server:
@@ -108,7 +109,12 @@ async def test_an_edited_consumer_cell_serves_new_connections_while_open_ones_ke
                     await ws.send("close")
                     with pytest.raises(ConnectionClosedError):
                         await ws.recv()
-    assert (older.close_code, newer.close_code) == (4001, 4002)
+        lessons.add(cell)  # the cell as written, again
+        async with connect(server.ws_url("/ws/lab/"), origin=server.origin) as restored:
+            await restored.send("close")
+            with pytest.raises(ConnectionClosedError):
+                await restored.recv()
+    assert (older.close_code, newer.close_code, restored.close_code) == (4001, 4002, 4001)
 
 
 async def test_the_page_dials_through_the_jupyter_server_when_the_browser_is_elsewhere(nb10):
