@@ -85,6 +85,19 @@ def require_nginx() -> None:
     require("nginx")
 
 
+async def logged(server, text: str, before: int = 0, timeout: float = 5.0) -> bool:
+    """Whether ``text`` appears in ``server.output`` more than ``before`` times within ``timeout`` seconds.
+
+    A server logs a moment after the client has seen the effect (daphne's traceback after its close)."""
+    import asyncio
+
+    for _ in range(int(timeout / 0.05)):
+        if server.output.count(text) > before:
+            return True
+        await asyncio.sleep(0.05)
+    return server.output.count(text) > before
+
+
 def fail_fast_communicators() -> None:
     """Make asgiref's test communicators report a crashed application at once.
 

@@ -10,7 +10,6 @@ daphne's log, which these tests read (``-v 2``). Invalid UTF-8 in a text frame i
 with 1007.
 """
 
-import asyncio
 import json
 
 import pytest
@@ -18,6 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from channels_lab import run_daphne
+from channels_lab.testing import logged
 
 MAX_MESSAGE = 1024 * 1024  # daphne's default --websocket-max-message-size
 
@@ -46,15 +46,6 @@ def demo_server():
     """The demo's whole application on daphne, logging autobahn's warnings (``-v 2``)."""
     with run_daphne(env={"DEMO_DATABASE": ":memory:"}, args=("-v", "2")) as server:
         yield server
-
-
-async def logged(server, text, before, timeout=5.0):
-    """Wait until ``text`` appears in the server's log more often than ``before`` times."""
-    for _ in range(int(timeout / 0.05)):
-        if server.output.count(text) > before:
-            return True
-        await asyncio.sleep(0.05)
-    return False
 
 
 async def assert_dropped_without_close_frame(websocket):

@@ -12,6 +12,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from channels_lab import lesson, run_daphne, run_redis
+from channels_lab.testing import logged
 from channels_lab.processes import run_worker
 from channels_lab.testing import require_redis
 
@@ -75,15 +76,6 @@ def test_the_settings_modules_differ_only_in_the_read_timeout(lessons):
     assert short.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0] == {**host, "socket_timeout": 1}
     assert redis_settings.ASGI_APPLICATION == "lesson.application"  # what runworker runs
     assert short.INSTALLED_APPS == redis_settings.INSTALLED_APPS  # the rest is the demo's settings
-
-
-async def logged(server, text, seconds=5):
-    """Whether the server's output holds text within seconds: daphne logs a traceback a moment after the close."""
-    for _ in range(int(seconds / 0.05)):
-        if text in server.output:
-            return True
-        await asyncio.sleep(0.05)
-    return text in server.output
 
 
 async def idle_then_talk(server, seconds):
