@@ -15,7 +15,7 @@ event's code. If the connection fails before it opens, the promise rejects with 
 The tests run your script in headless Chromium against notebook 10's lesson server, whose
 ``/ws/lab/`` echoes every message (the text ``close`` makes it close with 4001 instead)
 and whose ``/ws/refuse/`` refuses every handshake. One test puts it behind a slow network:
-the handshake and the first echo come late, so don't guess how long either takes.
+the handshake and every echo come late, so don't guess how long either takes.
 
 Check your work:  make check EX=ex19   (or check("ex19") at the end of the notebook)
 Stuck?            make hint EX=ex19

@@ -230,7 +230,7 @@ def verdict(check_name, name):
 
 
 for name in ["room.lobby", "specific.abc!def", "user@x.com", "room.٣", "room.²", "room.é",
-             "specific.abc!é", "g" * 99, "g" * 100]:
+             "specific.abc!é", "specific.abc!²", "g" * 99, "g" * 100]:
     label = name if len(name) < 20 else f"{len(name)} letters"
     print(f"{label:17} as a channel: {verdict(layer.require_valid_channel_name, name):9}"
           f" as a group: {verdict(layer.require_valid_group_name, name)}")
@@ -242,8 +242,9 @@ except TypeError as error:
 # %% [markdown]
 # `!` is fine in a channel name and refused in a group name; `@` is refused in both, and so are
 # 100 letters where 99 pass. A Unicode decimal digit such as `٣` passes and the superscript `²`
-# is refused. A letter outside `a`–`z` such as `é` is refused everywhere but after the `!` of a
-# channel name, where `\w` accepts it (`specific.abc!é`). The in-memory layer's `group_add` runs
+# is refused, and so is a letter outside `a`–`z` such as `é`, everywhere but after the `!` of a
+# channel name, where `\w` accepts both (`specific.abc!é`, `specific.abc!²`). The in-memory
+# layer's `group_add` runs
 # the same check, so naming a group after an e-mail address fails with `TypeError` there, as on
 # the core Redis layer; the pub/sub layer checks nothing (its section shows it).
 # Encode such names first, for example `f"user.{user.pk}"`.
@@ -829,9 +830,9 @@ for label, entry in [("plain URL", "redis://127.0.0.1:6379"),
           f"socket_connect_timeout={connection.socket_connect_timeout}")
 
 # %% [markdown]
-# The plain URL gives reading a reply and sending a command the 5 s limit (`send_packed_command`
-# in `redis/asyncio/connection.py` waits at most `socket_timeout`); `socket_timeout: None` removes
-# it for reads and writes, not for connecting.
+# The plain URL sets `socket_timeout` to 5 s, the limit on reading a reply (the idle cells above
+# show it; `redis/asyncio/connection.py` applies the same limit to sending a command, in
+# `send_packed_command`); `socket_timeout: None` removes it, but not the limit on connecting.
 # Connecting has a limit of its own, `socket_connect_timeout` (5 s by default,
 # `redis/_defaults.py`), which bounds the TCP connect alone: redis-py opens the connection inside
 # `async_timeout(self.socket_connect_timeout)` (`redis/asyncio/connection.py`, `_connect`). The

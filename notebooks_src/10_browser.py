@@ -931,7 +931,8 @@ print("lesson server stopped:", server.process.poll() is not None)
 # lesson server does on the text `close`), it resolves then, with the replies so far and that
 # close event's code; if the connection fails before it opens, it rejects with an `Error`. The
 # tests run it in Chromium against this notebook's lesson server, once behind a slow network
-# (the handshake and the first echo come late), so a fixed pause is never long enough.
+# (the handshake and every echo come late), where a script that waits a fixed pause instead of
+# for the events fails.
 
 # %%
 check("ex19")

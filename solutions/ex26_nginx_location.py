@@ -24,7 +24,8 @@ Write LOCATION (and HTTP_LINES if you want one) so that, through nginx:
 - a WebSocket to /chat/ws/echo/ or /chat/ws/whoami/ reaches daphne's route without the prefix:
   the handshake succeeds (101 Switching Protocols) and messages go both ways;
 - an idle connection stays open: daphne pings it (here up to 3 s apart; 20 s by default), and
-  nginx must not give up between two pings, with half a second to spare (a busy server pings late);
+  nginx must not give up between two pings; leave time to spare, for a busy server pings late
+  (the stricter server below pings a quarter of a second after daphne's longest silence);
 - daphne, which believes X-Forwarded-For and X-Forwarded-Port (--proxy-headers), sees the
   browser's own address and port, for the page as for each WebSocket, whatever the browser put in
   those headers itself;

@@ -10,13 +10,13 @@ from channels_lab.testing import require_chromium
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 LIMIT_MS = 3000
 OPEN, CLOSING = 1, 2  # WebSocket.OPEN, WebSocket.CLOSING
-HANDSHAKE, FIRST_ECHO = 1.0, 0.8  # seconds late on /ws/slow/: the server accepts, then sends its first reply
-SLOW_LIMIT_MS = 8000  # a right exchange() takes about 2 s there
+HANDSHAKE, ECHO_GAP = 2.0, 0.7  # seconds late on /ws/slow/: the server accepts, then sends each reply
+SLOW_LIMIT_MS = 12000  # a right exchange() takes about 5 s there
 
 # The lesson server behind a slow network: on /ws/slow/ it is /ws/lab/, but accepts every handshake
-# HANDSHAKE s late and sends each connection's first reply FIRST_ECHO s late. A script that sends
-# after a fixed pause sends while the socket is CONNECTING; one that closes after a fixed pause
-# closes before every echo came back.
+# HANDSHAKE s late and holds each reply ECHO_GAP s (the test's third echo comes about 2.1 s after the
+# messages went). A script that sends after a fixed pause of up to 2 s sends while the socket is
+# CONNECTING; one that closes after a fixed pause of up to about 2 s closes before every echo came back.
 SLOW_LAB = f"""
 import asyncio
 
@@ -27,13 +27,10 @@ async def application(scope, receive, send):
     if scope["type"] != "websocket" or scope["path"] != "/ws/slow/":
         return await lab(scope, receive, send)
     await asyncio.sleep({HANDSHAKE})
-    first = True
 
     async def late_send(message):
-        nonlocal first
-        if message["type"] == "websocket.send" and first:
-            first = False
-            await asyncio.sleep({FIRST_ECHO})
+        if message["type"] == "websocket.send":
+            await asyncio.sleep({ECHO_GAP})
         await send(message)
 
     return await lab({{**scope, "path": "/ws/lab/"}}, receive, late_send)
@@ -127,10 +124,10 @@ async def test_sends_after_open_and_returns_the_echoes_in_order(page, server, sc
 
 
 async def test_waits_for_open_and_every_echo_on_a_slow_network(page, server, script):
-    """On a slow network (the handshake takes 1 s, the first echo 0.8 s more) exchange() still sends once open and waits for every echo"""
+    """On a slow network (the handshake takes 2 s, each echo 0.7 s) exchange() still sends once open and waits for every echo"""
     messages = ["one", "two", "three"]
     got = await run(page, script, server.ws_url("/ws/slow/"), messages,
-                    f"the handshake took {HANDSHAKE:g} s here and the first echo {FIRST_ECHO:g} s more: did you send "
+                    f"the handshake took {HANDSHAKE:g} s here and each echo {ECHO_GAP:g} s: did you send "
                     'from the "open" listener, and close once every reply came?', SLOW_LIMIT_MS)
     assert got["early"] == [], (f"the messages were sent before the socket opened: {got['early']!r} went while it "
                                 f"was CONNECTING (here for {HANDSHAKE:g} s): send from the \"open\" listener, "
@@ -138,7 +135,7 @@ async def test_waits_for_open_and_every_echo_on_a_slow_network(page, server, scr
     replies = resolved(got).get("replies")
     if type(replies) is list and len(replies) < len(messages) and replies == messages[:len(replies)]:
         pytest.fail(f"the socket was closed before every echo came back (replies {replies!r} of {messages!r}; here "
-                    f"the first echo came {FIRST_ECHO:g} s late): count the replies and close after the last one, "
+                    f"each echo came {ECHO_GAP:g} s late): count the replies and close after the last one, "
                     "not after a pause", pytrace=False)
     assert replies == messages, f"expected replies {messages!r}, got {replies!r}"
 

@@ -90,13 +90,13 @@ class ClosesOnBadJson(CommandConsumer):
 
 
 class NoErrorKeyForBadJson(CommandConsumer):
-    """Answers bad JSON with a JSON object that has no "error" key."""
+    """Answers bad JSON with a JSON object that has no "error" key (the word is in its text all the same)."""
 
     def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
             json.loads(text_data)
         except json.JSONDecodeError:
-            self.send_json({"detail": "malformed JSON"})
+            self.send_json({"detail": "error: malformed JSON"})
             return
         super().receive(text_data, bytes_data, **kwargs)
 

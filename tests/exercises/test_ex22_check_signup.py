@@ -111,6 +111,15 @@ class SavesButAnswersOk(AsyncJsonWebsocketConsumer):
         await self.send_json({"ok": True} if created else {"error": f"{name} is taken"})
 
 
+class AnswersATakenNameWithoutError(AsyncJsonWebsocketConsumer):
+    """saves the user once but answers a taken name with {"taken": name}, an object with no "error" key"""
+
+    async def receive_json(self, content, **kwargs):
+        name = content["register"]
+        _, created = await database_sync_to_async(User.objects.get_or_create)(username=name)
+        await self.send_json({"registered": name} if created else {"taken": name})
+
+
 def where(error):
     """`` at line N of your file: <code>`` for the learner's line that raised ``error``, or ''."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__)
@@ -163,8 +172,8 @@ async def test_keeps_an_alice_that_was_there_before(check_signup, users):
 
 
 @pytest.mark.parametrize("consumer", [SaysRegisteredButSavesNothing, RemembersNamesInMemory, RegistersTwice,
-                                      SavesButAnswersOk],
-                         ids=["saves nothing", "only in memory", "registers twice", "answers ok"])
+                                      SavesButAnswersOk, AnswersATakenNameWithoutError],
+                         ids=["saves nothing", "only in memory", "registers twice", "answers ok", "no error key"])
 async def test_fails_for_a_broken_consumer(check_signup, users, consumer):
     """Your check fails for a consumer that"""
     error = await run(check_signup, consumer.as_asgi())
